@@ -1,0 +1,278 @@
+#!/usr/bin/env bash
+# The one entry point: ./build.sh deps|build|run|stop|test|bench|clean
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")" && pwd)
+cd "$top"
+
+build=$top/build
+var=$top/var
+port=${MANA_PORT:-8080}
+
+packages=(
+    build-essential pkg-config perl curl
+    nginx nginx-dev
+    mariadb-server mariadb-client libmariadb-dev libdbd-mariadb-perl
+    libjansson-dev libpcre2-dev libssl-dev libqrencode-dev zlib1g-dev
+    wrk
+)
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "build.sh: $*"; exit 1; }
+
+deps() {
+    local missing=() p
+    for p in "${packages[@]}"; do
+        dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' \
+            || missing+=("$p")
+    done
+    [ ${#missing[@]} -eq 0 ] && return 0
+    [ "$(id -u)" -eq 0 ] || die "missing packages: ${missing[*]} (run as root to install them)"
+    say "installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -q >/dev/null
+    # --no-install-recommends keeps the machine lean; nothing here needs them
+    apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+    # Debian's postinst scripts may try to start the system's own servers:
+    # this project runs private ones and needs neither.
+}
+
+build_module() {
+    local src=$build/nginx stamp
+    # configure again only when the addon script or Debian's tree changed
+    stamp=$(cat "$top/config" /usr/share/nginx/src/conf_flags | sha256sum | cut -c1-16)
+    if [ ! -f "$src/objs/Makefile" ] || [ "$(cat "$src/.mana-stamp" 2>/dev/null)" != "$stamp" ]; then
+        rm -rf "$src"
+        mkdir -p "$build"
+        cp -r /usr/share/nginx/src "$src"
+        # shellcheck disable=SC1091
+        ( cd "$src" && . ./conf_flags &&
+          ./configure "${NGX_CONF_FLAGS[@]}" \
+              --with-cc-opt="-g -O2 -fstack-protector-strong -Wformat -Werror=format-security -D_FORTIFY_SOURCE=2" \
+              --add-dynamic-module="$top" ) > "$build/configure.log" 2>&1 \
+            || { tail -20 "$build/configure.log" >&2; die "configure failed (log: $build/configure.log)"; }
+        echo "$stamp" > "$src/.mana-stamp"
+    fi
+    make -s -C "$src" -f objs/Makefile -j2 modules > "$build/make.log" 2>&1 \
+        || { grep -E 'error|warning' "$build/make.log" | head -30 >&2; die "module build failed (log: $build/make.log)"; }
+    mkdir -p "$build/modules"
+    cp -p "$src/objs/ngx_http_mana_module.so" "$build/modules/"
+}
+
+# cc only when a source is newer than its output
+cc_if_newer() {
+    local out=$1; shift
+    local f
+    if [ -f "$out" ]; then
+        for f in "$@"; do [ "$f" -nt "$out" ] && break; f=; done
+        [ -z "${f:-}" ] && return 0
+    fi
+    return 1
+}
+
+cflags="-O2 -g -std=gnu11 -Wall -Wextra -Werror -Ilib -Icli -I$build"
+
+build_mmctl() {
+    perl cli/embed-sql.pl sql > "$build/mmctl_migrations.c.new"
+    if ! cmp -s "$build/mmctl_migrations.c.new" "$build/mmctl_migrations.c"; then
+        mv "$build/mmctl_migrations.c.new" "$build/mmctl_migrations.c"
+    else
+        rm -f "$build/mmctl_migrations.c.new"
+    fi
+    cc_if_newer "$build/mmctl" cli/*.c cli/*.h "$build/mmctl_migrations.c" && return 0
+    # shellcheck disable=SC2086,SC2046
+    cc $cflags cli/*.c "$build/mmctl_migrations.c" \
+        $(pkg-config --cflags --libs libmariadb libcrypto) -o "$build/mmctl"
+}
+
+build_unit_tests() {
+    local t name
+    mkdir -p "$build/t"
+    for t in t/unit/*.c; do
+        name=$build/t/$(basename "$t" .c)
+        cc_if_newer "$name" "$t" t/unit/*.h lib/*.c lib/*.h && continue
+        # shellcheck disable=SC2086,SC2046
+        cc $cflags -It/unit "$t" lib/*.c \
+            $(pkg-config --cflags --libs jansson libcrypto) -o "$name"
+    done
+}
+
+build_all() {
+    deps
+    mkdir -p "$build"
+    build_module
+    build_mmctl
+    build_unit_tests
+    say "built: $build/modules/ngx_http_mana_module.so, $build/mmctl"
+}
+
+# --- the local stack of ./build.sh run ------------------------------------
+
+db_sock=$var/mariadb/mysqld.sock
+ngx_pid=$var/nginx/nginx.pid
+
+# the unprivileged user a server runs as, if it can reach $var; else ours
+run_user() {
+    local u=$1
+    if [ "$(id -u)" -eq 0 ] && id "$u" >/dev/null 2>&1 \
+        && runuser -u "$u" -- test -x "$var" 2>/dev/null; then
+        echo "$u"
+    else
+        id -un
+    fi
+}
+
+db_running() { [ -S "$db_sock" ] && mariadb-admin --no-defaults -S "$db_sock" ping >/dev/null 2>&1; }
+nginx_running() { [ -f "$ngx_pid" ] && kill -0 "$(cat "$ngx_pid")" 2>/dev/null; }
+
+start_db() {
+    local u
+    mkdir -p "$var/mariadb" "$var/log"
+    u=$(run_user mysql)
+    if [ ! -d "$var/mariadb/data/mysql" ]; then
+        chown "$u" "$var/mariadb"
+        mariadb-install-db --no-defaults --user="$u" --datadir="$var/mariadb/data" \
+            --auth-root-authentication-method=socket --skip-test-db \
+            > "$var/log/mariadb-install.log" 2>&1 \
+            || die "mariadb-install-db failed (log: $var/log/mariadb-install.log)"
+    fi
+    chown "$u" "$var/mariadb" "$var/log"
+    mariadbd --no-defaults --user="$u" --datadir="$var/mariadb/data" \
+        --socket="$db_sock" --pid-file="$var/mariadb/mysqld.pid" \
+        --skip-networking --log-error="$var/log/mariadb.log" \
+        --character-set-server=utf8mb4 --collation-server=utf8mb4_unicode_ci \
+        --innodb-flush-log-at-trx-commit=1 --max-connections=500 \
+        > /dev/null 2>&1 &
+    local i
+    for i in $(seq 1 300); do
+        db_running && return 0
+        sleep 0.1
+    done
+    die "MariaDB did not start (log: $var/log/mariadb.log)"
+}
+
+secret() {
+    local f=$var/secrets/$1
+    if [ ! -s "$f" ]; then
+        ( umask 077; head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$f" )
+    fi
+}
+
+write_nginx_conf() {
+    local u
+    u=$(run_user nobody)
+    mkdir -p "$var/nginx/tmp" "$var/log"
+    cat > "$var/nginx/nginx.conf" <<NGX
+# generated by ./build.sh run: edit build.sh, not this file
+load_module $build/modules/ngx_http_mana_module.so;
+
+$( [ "$(id -u)" -eq 0 ] && echo "user $u;" )
+worker_processes auto;
+pid $ngx_pid;
+error_log $var/log/nginx-error.log notice;
+
+events {
+    worker_connections 4096;
+}
+
+http {
+    access_log $var/log/nginx-access.log;
+    client_body_temp_path $var/nginx/tmp/body;
+    proxy_temp_path $var/nginx/tmp/proxy;
+    fastcgi_temp_path $var/nginx/tmp/fastcgi;
+    uwsgi_temp_path $var/nginx/tmp/uwsgi;
+    scgi_temp_path $var/nginx/tmp/scgi;
+
+    mana_db_server unix:$db_sock;
+    mana_db_user mana_module;
+    mana_db_password_file $var/secrets/db_password;
+    mana_db_name mana;
+
+    server {
+        listen 127.0.0.1:$port;
+
+        mana_app_secret_file $var/secrets/app_secret;
+        mana_verify_token_file $var/secrets/verify_token;
+
+        location = /webhook {
+            mana_webhook;
+        }
+
+        location = /health {
+            mana_health;
+            access_log off;
+        }
+    }
+}
+NGX
+}
+
+run() {
+    build_all
+    if nginx_running && db_running; then
+        say "the stack is already running: nginx on http://127.0.0.1:$port (./build.sh stop stops it)"
+        return 0
+    fi
+    mkdir -p "$var/secrets"
+    chmod 700 "$var/secrets"
+    local s
+    for s in app_secret verify_token graph_token db_password; do secret "$s"; done
+
+    db_running || start_db
+    "$build/mmctl" --socket "$db_sock" --user root db migrate >&2
+    "$build/mmctl" --socket "$db_sock" --user root db grant mana_module \
+        --password-file "$var/secrets/db_password" >&2
+
+    write_nginx_conf
+    nginx -t -q -p "$var/nginx" -c "$var/nginx/nginx.conf" -e "$var/log/nginx-error.log" \
+        || die "nginx rejected the configuration ($var/nginx/nginx.conf)"
+    nginx_running || nginx -p "$var/nginx" -c "$var/nginx/nginx.conf" -e "$var/log/nginx-error.log"
+
+    cat <<TXT
+Mana is running.
+  webhook:  http://127.0.0.1:$port/webhook
+  health:   http://127.0.0.1:$port/health
+  MariaDB:  unix socket $db_sock, database mana
+            (as root: mariadb -S $db_sock mana)
+  mmctl:    export MANA_DB_SOCKET=$db_sock MANA_DB_USER=root
+  secrets:  $var/secrets/ (app_secret, verify_token, graph_token)
+  logs:     $var/log/
+  stop:     ./build.sh stop
+TXT
+}
+
+stop() {
+    if nginx_running; then
+        nginx -p "$var/nginx" -c "$var/nginx/nginx.conf" -e "$var/log/nginx-error.log" -s quit
+        say "nginx stopped"
+    fi
+    if [ -f "$var/mariadb/mysqld.pid" ] && kill -0 "$(cat "$var/mariadb/mysqld.pid")" 2>/dev/null; then
+        local pid
+        pid=$(cat "$var/mariadb/mysqld.pid")
+        kill "$pid"
+        while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+        say "MariaDB stopped"
+    fi
+}
+
+case "${1:-}" in
+    deps)  deps ;;
+    build) build_all ;;
+    run)   run ;;
+    stop)  stop ;;
+    test)
+        build_all
+        shift
+        prove -r ${MANA_PROVE_FLAGS:--j2} "${@:-t/}"
+        ;;
+    bench)
+        build_all
+        shift
+        exec perl bench/bench.pl "$@"
+        ;;
+    clean) rm -rf "$build"; say "removed $build (the local stack's data in $var is kept)" ;;
+    *)
+        say "usage: ./build.sh deps|build|run|stop|test|bench|clean"
+        exit 2
+        ;;
+esac

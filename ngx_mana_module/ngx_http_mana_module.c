@@ -1,0 +1,548 @@
+/*
+ * Directives, configuration and the worker's lifecycle.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_http.h>
+
+#include "ngx_http_mana_module.h"
+
+
+static void *ngx_http_mana_create_main_conf(ngx_conf_t *cf);
+static char *ngx_http_mana_init_main_conf(ngx_conf_t *cf, void *conf);
+static void *ngx_http_mana_create_loc_conf(ngx_conf_t *cf);
+static char *ngx_http_mana_merge_loc_conf(ngx_conf_t *cf, void *parent,
+    void *child);
+static char *ngx_http_mana_db_server(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_mana_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static ngx_int_t ngx_http_mana_init_process(ngx_cycle_t *cycle);
+static void ngx_http_mana_exit_process(ngx_cycle_t *cycle);
+
+
+static ngx_conf_num_bounds_t  ngx_http_mana_pool_bounds = {
+    ngx_conf_check_num_bounds, 1, 1024
+};
+
+static ngx_conf_num_bounds_t  ngx_http_mana_queue_bounds = {
+    ngx_conf_check_num_bounds, 0, 1000000
+};
+
+static ngx_conf_num_bounds_t  ngx_http_mana_depth_bounds = {
+    ngx_conf_check_num_bounds, 4, 256
+};
+
+
+static ngx_command_t  ngx_http_mana_commands[] = {
+
+    { ngx_string("mana_db_server"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mana_db_server,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mana_db_user"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, db.user),
+      NULL },
+
+    { ngx_string("mana_db_password_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mana_secret_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, db.password),
+      NULL },
+
+    { ngx_string("mana_db_name"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, db.database),
+      NULL },
+
+    { ngx_string("mana_db_pool_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, db.pool_size),
+      &ngx_http_mana_pool_bounds },
+
+    { ngx_string("mana_db_queue_size"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, db.queue_size),
+      &ngx_http_mana_queue_bounds },
+
+    { ngx_string("mana_db_queue_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, db.queue_timeout),
+      NULL },
+
+    { ngx_string("mana_db_connect_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, db.connect_timeout),
+      NULL },
+
+    { ngx_string("mana_db_query_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, db.query_timeout),
+      NULL },
+
+    { ngx_string("mana_webhook"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mana_handler_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      (void *) ngx_http_mana_webhook_handler },
+
+    { ngx_string("mana_health"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mana_handler_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      (void *) ngx_http_mana_health_handler },
+
+    { ngx_string("mana_app_secret_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_mana_secret_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mana_loc_conf_t, app_secret),
+      NULL },
+
+    { ngx_string("mana_verify_token_file"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_http_mana_secret_file,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mana_loc_conf_t, verify_token),
+      NULL },
+
+    { ngx_string("mana_webhook_max_body"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_size_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mana_loc_conf_t, max_body),
+      NULL },
+
+    { ngx_string("mana_webhook_max_depth"),
+      NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mana_loc_conf_t, max_depth),
+      &ngx_http_mana_depth_bounds },
+
+      ngx_null_command
+};
+
+
+static ngx_http_module_t  ngx_http_mana_module_ctx = {
+    NULL,                                  /* preconfiguration */
+    NULL,                                  /* postconfiguration */
+
+    ngx_http_mana_create_main_conf,        /* create main configuration */
+    ngx_http_mana_init_main_conf,          /* init main configuration */
+
+    NULL,                                  /* create server configuration */
+    NULL,                                  /* merge server configuration */
+
+    ngx_http_mana_create_loc_conf,         /* create location configuration */
+    ngx_http_mana_merge_loc_conf           /* merge location configuration */
+};
+
+
+ngx_module_t  ngx_http_mana_module = {
+    NGX_MODULE_V1,
+    &ngx_http_mana_module_ctx,             /* module context */
+    ngx_http_mana_commands,                /* module directives */
+    NGX_HTTP_MODULE,                       /* module type */
+    NULL,                                  /* init master */
+    NULL,                                  /* init module */
+    ngx_http_mana_init_process,            /* init process */
+    NULL,                                  /* init thread */
+    NULL,                                  /* exit thread */
+    ngx_http_mana_exit_process,            /* exit process */
+    NULL,                                  /* exit master */
+    NGX_MODULE_V1_PADDING
+};
+
+
+static void *
+ngx_http_mana_create_main_conf(ngx_conf_t *cf)
+{
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    mmcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_mana_main_conf_t));
+    if (mmcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     mmcf->db.server = { 0, NULL };
+     *     mmcf->db.user = { 0, NULL };
+     *     mmcf->db.password = { 0, NULL };
+     *     mmcf->db.database = { 0, NULL };
+     */
+
+    mmcf->db.pool_size = NGX_CONF_UNSET_UINT;
+    mmcf->db.queue_size = NGX_CONF_UNSET_UINT;
+    mmcf->db.queue_timeout = NGX_CONF_UNSET_MSEC;
+    mmcf->db.connect_timeout = NGX_CONF_UNSET_MSEC;
+    mmcf->db.query_timeout = NGX_CONF_UNSET_MSEC;
+
+    return mmcf;
+}
+
+
+static char *
+ngx_http_mana_init_main_conf(ngx_conf_t *cf, void *conf)
+{
+    ngx_http_mana_main_conf_t  *mmcf = conf;
+
+    ngx_conf_init_uint_value(mmcf->db.pool_size, 8);
+    ngx_conf_init_uint_value(mmcf->db.queue_size, 256);
+    ngx_conf_init_msec_value(mmcf->db.queue_timeout, 5000);
+    ngx_conf_init_msec_value(mmcf->db.connect_timeout, 5000);
+    ngx_conf_init_msec_value(mmcf->db.query_timeout, 10000);
+
+    if (mmcf->db.database.data == NULL) {
+        ngx_str_set(&mmcf->db.database, "mana");
+    }
+
+    if (mmcf->db_used) {
+        if (mmcf->db.server.data == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mana_webhook\" and \"mana_health\" need "
+                               "\"mana_db_server\" in the http block");
+            return NGX_CONF_ERROR;
+        }
+
+        if (mmcf->db.user.data == NULL) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mana_db_user\" is not set");
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (mmcf->db.password.data == NULL) {
+        ngx_str_set(&mmcf->db.password, "");
+    }
+
+    return ngx_http_mana_stats_init_conf(cf, mmcf) == NGX_OK
+           ? NGX_CONF_OK : NGX_CONF_ERROR;
+}
+
+
+static void *
+ngx_http_mana_create_loc_conf(ngx_conf_t *cf)
+{
+    ngx_http_mana_loc_conf_t  *mlcf;
+
+    mlcf = ngx_pcalloc(cf->pool, sizeof(ngx_http_mana_loc_conf_t));
+    if (mlcf == NULL) {
+        return NULL;
+    }
+
+    /*
+     * set by ngx_pcalloc():
+     *
+     *     mlcf->handler = NULL;
+     *     mlcf->app_secret = { 0, NULL };
+     *     mlcf->verify_token = { 0, NULL };
+     */
+
+    mlcf->max_body = NGX_CONF_UNSET_SIZE;
+    mlcf->max_depth = NGX_CONF_UNSET_UINT;
+
+    return mlcf;
+}
+
+
+static char *
+ngx_http_mana_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
+{
+    ngx_http_mana_loc_conf_t  *prev = parent;
+    ngx_http_mana_loc_conf_t  *conf = child;
+
+    ngx_http_core_loc_conf_t  *clcf;
+
+    ngx_conf_merge_str_value(conf->app_secret, prev->app_secret, "");
+    ngx_conf_merge_str_value(conf->verify_token, prev->verify_token, "");
+    ngx_conf_merge_size_value(conf->max_body, prev->max_body, 1024 * 1024);
+    ngx_conf_merge_uint_value(conf->max_depth, prev->max_depth, 32);
+
+    if (conf->handler != ngx_http_mana_webhook_handler) {
+        return NGX_CONF_OK;
+    }
+
+    if (conf->app_secret.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mana_webhook\" needs \"mana_app_secret_file\"");
+        return NGX_CONF_ERROR;
+    }
+
+    if (conf->verify_token.len == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mana_webhook\" needs \"mana_verify_token_file\"");
+        return NGX_CONF_ERROR;
+    }
+
+    /*
+     * The signature covers the raw body, so the body must be read whole and
+     * into memory (a file would mean blocking reads): the core module's body
+     * limits follow the webhook's.  The core module is merged before us.
+     */
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->client_max_body_size = conf->max_body;
+    clcf->client_body_buffer_size = conf->max_body;
+
+    return NGX_CONF_OK;
+}
+
+
+static char *
+ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mana_loc_conf_t  *mlcf = conf;
+
+    ngx_http_core_loc_conf_t   *clcf;
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    if (mlcf->handler) {
+        return "is duplicate";
+    }
+
+    mlcf->handler = (ngx_http_handler_pt) cmd->post;
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+    clcf->handler = mlcf->handler;
+
+    mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mana_module);
+    mmcf->db_used = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+/* "unix:/path/to/socket" or "127.0.0.1:3306": no names, they would block */
+static char *
+ngx_http_mana_db_server(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    ngx_http_mana_main_conf_t  *mmcf = conf;
+
+    u_char     *colon;
+    ngx_str_t  *value, *s;
+    ngx_int_t   port;
+    in_addr_t   addr;
+
+    if (mmcf->db.server.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    s = &value[1];
+    mmcf->db.server = *s;
+
+    if (s->len > 5 && ngx_strncmp(s->data, "unix:", 5) == 0) {
+        mmcf->db.socket.data = s->data + 5;
+        mmcf->db.socket.len = s->len - 5;
+        return NGX_CONF_OK;
+    }
+
+    colon = ngx_strlchr(s->data, s->data + s->len, ':');
+    port = colon ? ngx_atoi(colon + 1, s->data + s->len - colon - 1) : 3306;
+    addr = ngx_inet_addr(s->data, colon ? (size_t) (colon - s->data)
+                                        : s->len);
+
+    if (port < 1 || port > 65535 || addr == INADDR_NONE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid MariaDB server \"%V\": use "
+                           "\"unix:/path/to/mysqld.sock\" or an IPv4 "
+                           "address and port such as \"127.0.0.1:3306\"", s);
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->db.host.len = colon ? (size_t) (colon - s->data) : s->len;
+    mmcf->db.host.data = ngx_pnalloc(cf->pool, mmcf->db.host.len + 1);
+    if (mmcf->db.host.data == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_cpystrn(mmcf->db.host.data, s->data, mmcf->db.host.len + 1);
+    mmcf->db.port = port;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * A secret comes from a file, never from the configuration itself: the
+ * master reads it while it still runs as root, so the file can be readable
+ * by root alone.  Trailing white space (a final newline) is not part of it.
+ */
+static char *
+ngx_http_mana_secret_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char  *p = conf;
+
+    u_char           *buf;
+    ssize_t           n;
+    ngx_fd_t          fd;
+    ngx_str_t        *value, *field, name;
+    ngx_file_info_t   fi;
+
+    field = (ngx_str_t *) (p + cmd->offset);
+
+    if (field->data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    name = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &name, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    fd = ngx_open_file(name.data, NGX_FILE_RDONLY, NGX_FILE_OPEN, 0);
+    if (fd == NGX_INVALID_FILE) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cannot open secret file \"%V\"", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (ngx_fd_info(fd, &fi) == NGX_FILE_ERROR) {
+        ngx_close_file(fd);
+        return NGX_CONF_ERROR;
+    }
+
+    if (fi.st_mode & S_IROTH) {
+        ngx_conf_log_error(NGX_LOG_WARN, cf, 0,
+                           "secret file \"%V\" is readable by everyone",
+                           &name);
+    }
+
+    buf = ngx_pnalloc(cf->pool, 4097);
+    if (buf == NULL) {
+        ngx_close_file(fd);
+        return NGX_CONF_ERROR;
+    }
+
+    n = ngx_read_fd(fd, buf, 4097);
+    ngx_close_file(fd);
+
+    if (n == -1) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, ngx_errno,
+                           "cannot read secret file \"%V\"", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    if (n > 4096) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "secret file \"%V\" is longer than 4096 bytes",
+                           &name);
+        return NGX_CONF_ERROR;
+    }
+
+    while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'
+                     || buf[n - 1] == ' ' || buf[n - 1] == '\t'))
+    {
+        n--;
+    }
+
+    if (n == 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "secret file \"%V\" is empty", &name);
+        return NGX_CONF_ERROR;
+    }
+
+    buf[n] = '\0';
+    field->data = buf;
+    field->len = n;
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_mana_init_process(ngx_cycle_t *cycle)
+{
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_mana_module);
+
+    if (mmcf == NULL || !mmcf->db_used) {
+        return NGX_OK;
+    }
+
+    ngx_http_mana_db_pool = ngx_http_mana_db_pool_create(cycle, &mmcf->db);
+
+    return ngx_http_mana_db_pool ? NGX_OK : NGX_ERROR;
+}
+
+
+static void
+ngx_http_mana_exit_process(ngx_cycle_t *cycle)
+{
+    if (ngx_http_mana_db_pool) {
+        ngx_http_mana_db_pool_destroy(ngx_http_mana_db_pool);
+        ngx_http_mana_db_pool = NULL;
+    }
+}
+
+
+ngx_int_t
+ngx_http_mana_send(ngx_http_request_t *r, ngx_uint_t status,
+    const char *type, u_char *body, size_t len)
+{
+    ngx_int_t     rc;
+    ngx_buf_t    *b;
+    ngx_chain_t   out;
+
+    r->headers_out.status = status;
+    r->headers_out.content_length_n = len;
+    r->headers_out.content_type.len = ngx_strlen(type);
+    r->headers_out.content_type.data = (u_char *) type;
+    r->headers_out.content_type_len = r->headers_out.content_type.len;
+
+    if (len == 0 || r->method == NGX_HTTP_HEAD) {
+        r->header_only = 1;
+    }
+
+    rc = ngx_http_send_header(r);
+
+    if (rc == NGX_ERROR || rc > NGX_OK || r->header_only) {
+        return rc;
+    }
+
+    b = ngx_calloc_buf(r->pool);
+    if (b == NULL) {
+        return NGX_ERROR;
+    }
+
+    b->pos = body;
+    b->last = body + len;
+    b->memory = 1;
+    b->last_buf = (r == r->main) ? 1 : 0;
+    b->last_in_chain = 1;
+
+    out.buf = b;
+    out.next = NULL;
+
+    return ngx_http_output_filter(r, &out);
+}
