@@ -212,7 +212,9 @@ mana_wh_add_message(mana_webhook_t *wh, json_t *msg, json_t *contacts,
         return;
     }
 
-    if (m->phone && !mana_wh_id_ok(m->phone, 32, "")) {
+    if ((m->phone == NULL && json_object_get(msg, "from"))
+        || (m->phone && !mana_wh_id_ok(m->phone, 32, "")))
+    {
         mana_wh_skip(wh, "message %.64s with a malformed sender", m->wamid);
         return;
     }

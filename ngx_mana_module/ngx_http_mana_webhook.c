@@ -127,6 +127,32 @@ ngx_http_mana_handshake(ngx_http_request_t *r)
 }
 
 
+/* what was taken: Meta ignores it, people and tests read it */
+static ngx_int_t
+ngx_http_mana_webhook_reply(ngx_http_request_t *r, ngx_uint_t stored,
+    ngx_uint_t duplicate, ngx_uint_t statuses, ngx_uint_t skipped)
+{
+    u_char  *p;
+    size_t   len;
+
+    len = sizeof("{\"stored\":,\"duplicate\":,\"statuses\":,\"skipped\":}")
+          + 4 * NGX_INT_T_LEN;
+
+    p = ngx_pnalloc(r->pool, len);
+    if (p == NULL) {
+        return NGX_ERROR;
+    }
+
+    len = ngx_snprintf(p, len,
+                       "{\"stored\":%ui,\"duplicate\":%ui,\"statuses\":%ui,"
+                       "\"skipped\":%ui}",
+                       stored, duplicate, statuses, skipped)
+          - p;
+
+    return ngx_http_mana_send(r, NGX_HTTP_OK, NGX_HTTP_MANA_JSON, p, len);
+}
+
+
 static ngx_int_t
 ngx_http_mana_json_reply(ngx_http_request_t *r, ngx_uint_t status,
     const char *json)
@@ -154,6 +180,10 @@ ngx_http_mana_body(ngx_http_request_t *r, ngx_str_t *body)
     len = 0;
 
     for (cl = r->request_body->bufs; cl; cl = cl->next) {
+        if (ngx_buf_size(cl->buf) == 0) {
+            continue;
+        }
+
         if (cl->buf->in_file || !ngx_buf_in_memory(cl->buf)) {
             ngx_log_error(NGX_LOG_ALERT, r->connection->log, 0,
                           "mana webhook: request body is not in memory");
@@ -164,6 +194,10 @@ ngx_http_mana_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     cl = r->request_body->bufs;
+
+    if (len == 0) {
+        return NGX_OK;
+    }
 
     if (cl->next == NULL) {
         body->data = cl->buf->pos;
@@ -177,7 +211,9 @@ ngx_http_mana_body(ngx_http_request_t *r, ngx_str_t *body)
     }
 
     for (p = body->data; cl; cl = cl->next) {
-        p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+        if (ngx_buf_in_memory(cl->buf)) {
+            p = ngx_cpymem(p, cl->buf->pos, cl->buf->last - cl->buf->pos);
+        }
     }
 
     body->len = len;
@@ -378,9 +414,9 @@ ngx_http_mana_webhook_body(ngx_http_request_t *r)
     ngx_http_mana_count(r, NGX_HTTP_MANA_STATUSES_RECEIVED, wh.nstatuses);
 
     if (wh.nmessages == 0 && wh.nstatuses == 0) {
+        rc = ngx_http_mana_webhook_reply(r, 0, 0, 0, wh.skipped);
         mana_webhook_free(&wh);
-        ngx_http_finalize_request(r, ngx_http_mana_json_reply(r, NGX_HTTP_OK,
-                                  "{\"stored\":0}"));
+        ngx_http_finalize_request(r, rc);
         return;
     }
 
@@ -401,8 +437,6 @@ ngx_http_mana_webhook_body(ngx_http_request_t *r)
 static void
 ngx_http_mana_webhook_done(ngx_http_mana_db_job_t *job)
 {
-    u_char                       *p;
-    size_t                        len;
     ngx_int_t                     rc;
     ngx_uint_t                    stored;
     ngx_connection_t             *c;
@@ -432,23 +466,8 @@ ngx_http_mana_webhook_done(ngx_http_mana_db_job_t *job)
     ngx_http_mana_count(r, NGX_HTTP_MANA_MESSAGES_DUPLICATE,
                         ctx->messages - stored);
 
-    len = sizeof("{\"stored\":,\"duplicate\":,\"statuses\":,\"skipped\":}")
-          + 4 * NGX_INT_T_LEN;
-
-    p = ngx_pnalloc(r->pool, len);
-    if (p == NULL) {
-        rc = NGX_ERROR;
-        goto done;
-    }
-
-    len = ngx_snprintf(p, len,
-                       "{\"stored\":%ui,\"duplicate\":%ui,\"statuses\":%ui,"
-                       "\"skipped\":%ui}",
-                       stored, ctx->messages - stored, ctx->statuses,
-                       ctx->skipped)
-          - p;
-
-    rc = ngx_http_mana_send(r, NGX_HTTP_OK, NGX_HTTP_MANA_JSON, p, len);
+    rc = ngx_http_mana_webhook_reply(r, stored, ctx->messages - stored,
+                                     ctx->statuses, ctx->skipped);
 
 done:
 

@@ -1,0 +1,61 @@
+#!/usr/bin/env perl
+# The worker never blocks: with one worker, a webhook waiting on a locked
+# table must not stop the same worker from answering anything else.
+use strict;
+use warnings;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use POSIX ();
+use Time::HiRes qw(time sleep);
+use Mana::Test;
+
+my $db = start_mariadb();
+my $ngx = start_nginx($db, workers => 1, pool_size => 2, query_timeout => '30s');
+my $dbh = $db->dbh;
+
+# warm the pool so that the first request needs no connect
+is($ngx->post_webhook(wh_payload(messages => [ wh_text_message() ]))->{status}, 200, 'warm-up');
+
+$dbh->do('LOCK TABLES message_in WRITE');
+
+my $body = json_encode(wh_payload(messages => [ wh_text_message(id => 'wamid.locked') ]));
+my $pid = open(my $child, '-|') // die "fork: $!";
+if (!$pid) {
+    my $r = $ngx->post_webhook($body);
+    print "$r->{status}\n";
+    close STDOUT;
+    # no END blocks: DBI's would close the parent's connections
+    POSIX::_exit(0);
+}
+
+# the webhook's INSERT is now waiting on the lock
+ok(wait_until(sub {
+    my $n = $dbh->selectrow_array(q{SELECT COUNT(*) FROM information_schema.processlist
+                                    WHERE info LIKE '%INSERT INTO message_in%'});
+    $n > 0;
+}, 10, 'the INSERT to wait on the lock'), 'the webhook is waiting on the locked table');
+
+my @times;
+for (1 .. 10) {
+    my $t0 = time;
+    my $r = $ngx->request('GET', '/static');
+    push @times, time - $t0;
+    is($r->{status}, 200, 'another location answers meanwhile') if $_ == 1;
+}
+my ($max) = sort { $b <=> $a } @times;
+ok($max < 0.1, sprintf('every answer within 100 ms while the webhook waits (slowest %.1f ms)', $max * 1000));
+
+my $t0 = time;
+my ($h) = $ngx->health;
+ok(time - $t0 < 0.1, 'health answers too');
+is($h->{db}{busy}, 1, 'health shows the busy connection');
+
+$dbh->do('UNLOCK TABLES');
+my $status = <$child>;
+close $child;
+chomp $status;
+is($status, 200, 'after unlocking, the webhook completes with 200');
+is(scalar $dbh->selectrow_array(q{SELECT COUNT(*) FROM message_in WHERE wamid = 'wamid.locked'}), 1, 'stored');
+
+finish_tests();

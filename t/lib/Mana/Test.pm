@@ -1,0 +1,604 @@
+package Mana::Test;
+
+# The test harness: a private MariaDB, a real nginx with the built module,
+# a mock Graph API, and helpers to sign and send webhooks.  Core Perl plus
+# DBD::MariaDB.  Every server it starts is stopped when the test ends.
+#
+# MANA_TEST_DB_SOCKET=/path/to/mysqld.sock reuses a running MariaDB (as a
+# user who may create databases): each test file then gets a database of its
+# own instead of a server of its own.
+
+use strict;
+use warnings;
+
+use Cwd qw(abs_path);
+use DBI;
+use Digest::SHA qw(hmac_sha256_hex);
+use Exporter qw(import);
+use File::Basename qw(dirname);
+use File::Path qw(remove_tree);
+use File::Temp qw(tempdir);
+use HTTP::Tiny;
+use IO::Socket::INET;
+use JSON::PP;
+use POSIX qw(:sys_wait_h);
+use Test::More;
+use Time::HiRes qw(sleep time);
+
+our @EXPORT = qw(start_mariadb start_nginx start_mock_graph sign_body
+                 wh_payload wh_text_message wh_status finish_tests
+                 json_decode json_encode wait_until);
+
+our $TOP = abs_path(dirname(__FILE__) . '/../../..');
+our $BUILD = "$TOP/build";
+
+my @cleanup;    # subs run at exit, last started first
+my $owner = $$; # forked children must not stop the servers
+
+sub json_encode { JSON::PP->new->canonical->utf8->encode($_[0]) }
+# bytes from HTTP, or characters from DBD::MariaDB
+sub json_decode {
+    my ($s) = @_;
+    return utf8::is_utf8($s) ? JSON::PP->new->decode($s)
+                             : JSON::PP->new->utf8->decode($s);
+}
+
+sub free_port {
+    my $s = IO::Socket::INET->new(LocalAddr => '127.0.0.1', LocalPort => 0,
+                                  Listen => 1, ReuseAddr => 1)
+        or die "no free port: $!";
+    my $port = $s->sockport;
+    close $s;
+    return $port;
+}
+
+sub wait_until {
+    my ($cond, $timeout, $what) = @_;
+    my $end = time + ($timeout // 10);
+    while (time < $end) {
+        return 1 if $cond->();
+        sleep 0.05;
+    }
+    diag("timed out waiting for " . ($what // 'a condition'));
+    return 0;
+}
+
+sub tmpdir {
+    my $dir = tempdir("mana-t-XXXXXX", TMPDIR => 1);
+    # servers that drop root (MariaDB as mysql, nginx workers as nobody)
+    # must reach their sockets and files in here
+    chmod 0755, $dir;
+    push @cleanup, sub { remove_tree($dir) unless $ENV{MANA_TEST_KEEP} };
+    return $dir;
+}
+
+sub run_cmd {
+    my (@cmd) = @_;
+    my $out = `@{[ join ' ', map { quotemeta } @cmd ]} 2>&1`;
+    return ($? >> 8, $out);
+}
+
+# --- MariaDB -------------------------------------------------------------
+
+package Mana::Test::MariaDB;
+
+use Test::More;
+use Time::HiRes qw(sleep time);
+
+sub dsn {
+    my ($self, $db) = @_;
+    $db //= $self->{database};
+    return "DBI:MariaDB:database=$db;mariadb_socket=$self->{socket}";
+}
+
+# a root connection to the test database
+sub dbh {
+    my ($self) = @_;
+    return DBI->connect($self->dsn, 'root', '',
+                        { RaiseError => 1, PrintError => 0, AutoCommit => 1,
+                          mariadb_auto_reconnect => 0,
+                          AutoInactiveDestroy => 1 });
+}
+
+sub mmctl {
+    my ($self, @args) = @_;
+    return Mana::Test::run_cmd("$Mana::Test::BUILD/mmctl", '--socket',
+                               $self->{socket}, '--user', 'root',
+                               '--database', $self->{database}, @args);
+}
+
+sub start {
+    my ($self) = @_;
+    return if $self->{external};
+    my $dir = $self->{dir};
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        open STDOUT, '>', '/dev/null';
+        open STDERR, '>', '/dev/null';
+        exec('mariadbd', '--no-defaults', "--user=$self->{os_user}",
+             "--datadir=$dir/data", "--socket=$self->{socket}",
+             "--pid-file=$dir/mysqld.pid", "--port=$self->{port}",
+             '--bind-address=127.0.0.1', "--log-error=$dir/mariadb.log",
+             '--character-set-server=utf8mb4',
+             '--collation-server=utf8mb4_unicode_ci',
+             '--innodb-buffer-pool-size=64M', '--max-connections=300',
+             '--innodb-flush-log-at-trx-commit=2', '--skip-log-bin')
+            or die "exec mariadbd: $!";
+    }
+    $self->{pid} = $pid;
+    Mana::Test::wait_until(sub {
+        my $dbh = eval { DBI->connect("DBI:MariaDB:mariadb_socket=$self->{socket}",
+                                      'root', '', { PrintError => 0 }) };
+        return $dbh ? 1 : 0;
+    }, 60, 'MariaDB to start') or BAIL_OUT("MariaDB did not start: "
+        . `tail -5 $dir/mariadb.log`);
+}
+
+sub stop {
+    my ($self) = @_;
+    return if $self->{external} || !$self->{pid};
+    kill 'TERM', $self->{pid};
+    waitpid($self->{pid}, 0);
+    delete $self->{pid};
+}
+
+sub running { return $_[0]{pid} && kill(0, $_[0]{pid}) }
+
+package Mana::Test;
+
+# A MariaDB with the schema migrated and the module's own account.
+sub start_mariadb {
+    my (%opt) = @_;
+    my $self = bless { database => 'mana', module_user => 'mana_module' },
+                     'Mana::Test::MariaDB';
+    my $dir = $self->{dir} = tmpdir();
+
+    if ($ENV{MANA_TEST_DB_SOCKET} && !$opt{private}) {
+        $self->{external} = 1;
+        $self->{socket} = $ENV{MANA_TEST_DB_SOCKET};
+        $self->{database} = "mana_t$$";
+        $self->{module_user} = "mana_t$$";
+        my $dbh = DBI->connect("DBI:MariaDB:mariadb_socket=$self->{socket}",
+                               'root', '', { RaiseError => 1 });
+        $dbh->do("DROP DATABASE IF EXISTS $self->{database}");
+        $dbh->do("CREATE DATABASE $self->{database}");
+        push @cleanup, sub {
+            eval { $dbh->do("DROP DATABASE IF EXISTS $self->{database}");
+                   $dbh->do("DROP USER IF EXISTS '$self->{module_user}'\@'localhost'") };
+        };
+    } else {
+        $self->{socket} = "$dir/mysqld.sock";
+        $self->{port} = free_port();
+        $self->{os_user} = $> == 0 ? 'mysql' : scalar getpwuid($>);
+        chown scalar(getpwnam($self->{os_user})), -1, $dir if $> == 0;
+        my ($rc, $out) = run_cmd('mariadb-install-db', '--no-defaults',
+            "--user=$self->{os_user}", "--datadir=$dir/data",
+            '--auth-root-authentication-method=socket', '--skip-test-db');
+        $rc == 0 or BAIL_OUT("mariadb-install-db failed: $out");
+        $self->start;
+        push @cleanup, sub { $self->stop };
+        my $dbh = DBI->connect("DBI:MariaDB:mariadb_socket=$self->{socket}",
+                               'root', '', { RaiseError => 1 });
+        $dbh->do("CREATE DATABASE IF NOT EXISTS $self->{database}");
+    }
+
+    my ($rc, $out) = $self->mmctl('db', 'migrate');
+    $rc == 0 or BAIL_OUT("mmctl db migrate failed: $out");
+
+    open my $fh, '>', "$dir/db_password" or die $!;
+    print $fh "pw-" . join('', map { ('a'..'z')[rand 26] } 1..20) . "\n";
+    close $fh;
+    chmod 0600, "$dir/db_password";
+    $self->{password_file} = "$dir/db_password";
+    ($rc, $out) = $self->mmctl('db', 'grant', $self->{module_user},
+                               '--password-file', "$dir/db_password");
+    $rc == 0 or BAIL_OUT("mmctl db grant failed: $out");
+
+    return $self;
+}
+
+# --- nginx ---------------------------------------------------------------
+
+package Mana::Test::Nginx;
+
+use Test::More;
+use Time::HiRes qw(sleep time);
+
+sub url { "http://127.0.0.1:$_[0]{port}$_[1]" }
+
+sub nginx_cmd {
+    my ($self, @args) = @_;
+    return ('nginx', '-p', $self->{dir}, '-c', "$self->{dir}/nginx.conf",
+            '-e', $self->{error_log}, @args);
+}
+
+sub master_pid {
+    my ($self) = @_;
+    open my $fh, '<', "$self->{dir}/nginx.pid" or return;
+    my $pid = <$fh>;
+    chomp $pid if defined $pid;
+    return $pid;
+}
+
+sub worker_pids {
+    my ($self) = @_;
+    my $master = $self->master_pid or return ();
+    my @pids = grep { /\d/ } split /\s+/, `ps -o pid= --ppid $master`;
+    return @pids;
+}
+
+sub reload {
+    my ($self) = @_;
+    my @old = $self->worker_pids;
+    system($self->nginx_cmd('-s', 'reload')) == 0 or die "reload failed";
+    # the new workers are the ones not there before
+    Mana::Test::wait_until(sub {
+        my %old = map { $_ => 1 } @old;
+        scalar grep { !$old{$_} } $self->worker_pids;
+    }, 10, 'new workers after reload');
+}
+
+sub stop {
+    my ($self) = @_;
+    my $pid = $self->master_pid or return;
+    return unless kill 0, $pid;
+    system($self->nginx_cmd('-s', 'quit'));
+    Mana::Test::wait_until(sub { !kill 0, $pid }, 20, 'nginx to quit')
+        or kill 'KILL', $pid;
+}
+
+sub error_log_text {
+    my ($self) = @_;
+    open my $fh, '<', $self->{error_log} or return '';
+    local $/;
+    return <$fh>;
+}
+
+# the log lines nothing should ever write
+sub bad_log_lines {
+    my ($self) = @_;
+    return grep { /\[(alert|emerg)\]|exited on signal|core dumped/ }
+           split /\n/, $self->error_log_text;
+}
+
+sub sign { Mana::Test::sign_body($_[0]{app_secret}, $_[1]) }
+
+my $http = HTTP::Tiny->new(timeout => 30, keep_alive => 0);
+
+sub request {
+    my ($self, $method, $path, %opt) = @_;
+    my $res = $http->request($method, $self->url($path), \%opt);
+    return $res;
+}
+
+# POST a body signed with the app secret (or with the headers given)
+sub post_webhook {
+    my ($self, $body, %headers) = @_;
+    $body = Mana::Test::json_encode($body) if ref $body;
+    %headers = ('X-Hub-Signature-256' => $self->sign($body))
+        unless exists $headers{'X-Hub-Signature-256'};
+    delete $headers{'X-Hub-Signature-256'}
+        unless defined $headers{'X-Hub-Signature-256'};
+    return $self->request('POST', '/webhook', content => $body,
+        headers => { 'Content-Type' => 'application/json', %headers });
+}
+
+# Many signed POSTs at once from one process: every request is written
+# before any answer is read.  Returns [status, body] for each, in order;
+# status 0 means the connection failed.
+sub concurrent_posts {
+    my ($self, @bodies) = @_;
+    require IO::Select;
+    my (@conns, @res);
+    for my $i (0 .. $#bodies) {
+        my $body = ref $bodies[$i] ? Mana::Test::json_encode($bodies[$i])
+                                   : $bodies[$i];
+        my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$self->{port}");
+        if (!$s) { $res[$i] = [0, "connect: $!"]; next }
+        my $req = "POST /webhook HTTP/1.1\r\nHost: localhost\r\n"
+            . "Content-Type: application/json\r\nConnection: close\r\n"
+            . "X-Hub-Signature-256: " . $self->sign($body) . "\r\n"
+            . "Content-Length: " . length($body) . "\r\n\r\n" . $body;
+        $s->syswrite($req) == length($req) or die "short write";
+        push @conns, [$i, $s, ''];
+    }
+    my $sel = IO::Select->new(map { $_->[1] } @conns);
+    my %by = map { fileno($_->[1]) => $_ } @conns;
+    my $end = time + 60;
+    while ($sel->count && time < $end) {
+        for my $s ($sel->can_read(1)) {
+            my $c = $by{fileno $s};
+            my $n = $s->sysread(my $buf, 65536);
+            if ($n) { $c->[2] .= $buf; next }
+            $sel->remove($s);
+            close $s;
+            my ($status) = $c->[2] =~ m{^HTTP/1\.1 (\d+)};
+            my ($body) = $c->[2] =~ m{\r\n\r\n(.*)}s;
+            $res[$c->[0]] = [$status // 0, $body // $c->[2]];
+        }
+    }
+    $res[$_->[0]] //= [0, 'no answer within 60 s'] for @conns;
+    return @res;
+}
+
+sub health {
+    my ($self) = @_;
+    my $res = $self->request('GET', '/health');
+    my $j = eval { Mana::Test::json_decode($res->{content}) };
+    return ($j, $res);
+}
+
+package Mana::Test;
+
+my @nginxes;
+
+# nginx with the module, on a free port, talking to $db
+sub start_nginx {
+    my ($db, %opt) = @_;
+    my $dir = tmpdir();
+    my $self = bless { dir => $dir, port => free_port(),
+                       error_log => "$dir/error.log" }, 'Mana::Test::Nginx';
+
+    $self->{app_secret} = $opt{app_secret} // 'test-app-secret-' . $$;
+    $self->{verify_token} = $opt{verify_token} // 'verify-' . $$;
+    for my $f (['app_secret', $self->{app_secret}],
+               ['verify_token', $self->{verify_token}]) {
+        open my $fh, '>', "$dir/$f->[0]" or die $!;
+        print $fh "$f->[1]\n";
+        close $fh;
+        chmod 0600, "$dir/$f->[0]";
+    }
+
+    my %d = (workers => 1, pool_size => 4, queue_size => 64,
+             queue_timeout => '5s', query_timeout => '10s',
+             connect_timeout => '3s', max_body => '1m', %opt);
+    my $user = $> == 0 ? 'user nobody nogroup;' : '';
+    my $server = $db->{socket} ? "unix:$db->{socket}" : $opt{db_server};
+
+    open my $fh, '>', "$dir/nginx.conf" or die $!;
+    print $fh <<"CONF";
+load_module $BUILD/modules/ngx_http_mana_module.so;
+$user
+worker_processes $d{workers};
+pid $dir/nginx.pid;
+error_log $dir/error.log info;
+worker_shutdown_timeout 30s;
+
+events {
+    worker_connections 2048;
+}
+
+http {
+    access_log $dir/access.log;
+    client_body_temp_path $dir/body;
+    proxy_temp_path $dir/proxy;
+    fastcgi_temp_path $dir/fastcgi;
+    uwsgi_temp_path $dir/uwsgi;
+    scgi_temp_path $dir/scgi;
+
+    mana_db_server $server;
+    mana_db_user $db->{module_user};
+    mana_db_password_file $db->{password_file};
+    mana_db_name $db->{database};
+    mana_db_pool_size $d{pool_size};
+    mana_db_queue_size $d{queue_size};
+    mana_db_queue_timeout $d{queue_timeout};
+    mana_db_query_timeout $d{query_timeout};
+    mana_db_connect_timeout $d{connect_timeout};
+@{[ $opt{http_extra} // '' ]}
+    server {
+        listen 127.0.0.1:$self->{port};
+
+        mana_app_secret_file $dir/app_secret;
+        mana_verify_token_file $dir/verify_token;
+        mana_webhook_max_body $d{max_body};
+
+        location = /webhook {
+            mana_webhook;
+        }
+
+        location = /health {
+            mana_health;
+        }
+
+        location = /static {
+            return 200 "static\\n";
+        }
+@{[ $opt{server_extra} // '' ]}
+    }
+}
+CONF
+    close $fh;
+
+    if ($opt{expect_config_error}) {
+        my ($rc, $out) = run_cmd($self->nginx_cmd('-t'));
+        return ($rc, $out);
+    }
+
+    my ($rc, $out) = run_cmd($self->nginx_cmd());
+    $rc == 0 or BAIL_OUT("nginx did not start: $out " . $self->error_log_text);
+    wait_until(sub {
+        IO::Socket::INET->new(PeerAddr => "127.0.0.1:$self->{port}") ? 1 : 0
+    }, 10, 'nginx to listen') or BAIL_OUT('nginx is not listening');
+
+    push @nginxes, $self;
+    push @cleanup, sub { $self->stop };
+    return $self;
+}
+
+# --- webhooks ------------------------------------------------------------
+
+sub sign_body {
+    my ($secret, $body) = @_;
+    return 'sha256=' . hmac_sha256_hex($body, $secret);
+}
+
+my $seq = 0;
+
+sub wh_text_message {
+    my (%o) = @_;
+    $seq++;
+    return {
+        from => $o{from} // '919000000001',
+        id => $o{id} // "wamid.T$$.$seq." . int(rand 1e9),
+        timestamp => $o{timestamp} // '1760000000',
+        type => 'text',
+        text => { body => $o{text} // 'Hi' },
+    };
+}
+
+sub wh_status {
+    my ($wamid, $status, %o) = @_;
+    return { id => $wamid, status => $status,
+             timestamp => $o{timestamp} // '1760000100',
+             recipient_id => '919000000001', %{ $o{extra} // {} } };
+}
+
+# one entry, one change; messages, statuses and contacts as given
+sub wh_payload {
+    my (%o) = @_;
+    my $value = {
+        messaging_product => 'whatsapp',
+        metadata => { display_phone_number => '15550000000',
+                      phone_number_id => $o{phone_number_id}
+                                         // '106540352242922' },
+    };
+    $value->{contacts} = $o{contacts} // [ { profile => { name => 'Test' },
+        wa_id => '919000000001', user_id => 'IN.1000000001' } ];
+    $value->{messages} = $o{messages} if $o{messages};
+    $value->{statuses} = $o{statuses} if $o{statuses};
+    return { object => 'whatsapp_business_account',
+             entry => [ { id => '102290129340398',
+                          changes => [ { field => 'messages',
+                                         value => $value } ] } ] };
+}
+
+# --- the mock Graph API --------------------------------------------------
+
+# Answers POST /<version>/<phone_number_id>/messages like Graph does,
+# records every request (one JSON line each), and can be told to answer the
+# next requests with given errors: $mock->script({ code => 131047, ... }).
+sub start_mock_graph {
+    my $dir = tmpdir();
+    my $port = free_port();
+    my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
+        LocalPort => $port, Listen => 64, ReuseAddr => 1)
+        or die "mock graph: $!";
+    my $pid = fork // die "fork: $!";
+    if (!$pid) {
+        Mana::Test::MockGraph::serve($listen, $dir);
+        POSIX::_exit(0);
+    }
+    close $listen;
+    push @cleanup, sub { kill 'TERM', $pid; waitpid($pid, 0) };
+    return bless { port => $port, dir => $dir, pid => $pid },
+                 'Mana::Test::MockGraph';
+}
+
+package Mana::Test::MockGraph;
+
+sub url { "http://127.0.0.1:$_[0]{port}" }
+
+sub requests {
+    my ($self) = @_;
+    open my $fh, '<', "$self->{dir}/requests.jsonl" or return ();
+    return map { Mana::Test::json_decode($_) } <$fh>;
+}
+
+# errors to answer, in order, before going back to success
+sub script {
+    my ($self, @errors) = @_;
+    open my $fh, '>>', "$self->{dir}/script.jsonl" or die $!;
+    print $fh Mana::Test::json_encode($_), "\n" for @errors;
+    close $fh;
+}
+
+sub next_error {
+    my ($dir) = @_;
+    my $f = "$dir/script.jsonl";
+    open my $fh, '<', $f or return;
+    my @lines = <$fh>;
+    close $fh;
+    return unless @lines;
+    my $first = shift @lines;
+    open $fh, '>', $f or die $!;
+    print $fh @lines;
+    close $fh;
+    return Mana::Test::json_decode($first);
+}
+
+sub serve {
+    my ($listen, $dir) = @_;
+    my $n = 0;
+    $SIG{TERM} = sub { POSIX::_exit(0) };
+    while (my $c = $listen->accept) {
+        # keep-alive: serve requests on this connection until it closes
+        while (1) {
+            local $/ = "\r\n";
+            my $line = <$c>;
+            last unless defined $line;
+            my ($method, $path) = $line =~ m{^(\S+) (\S+)};
+            my %h;
+            while (defined(my $l = <$c>)) {
+                last if $l eq "\r\n";
+                $l =~ s/\r\n$//;
+                my ($k, $v) = split /:\s*/, $l, 2;
+                $h{lc $k} = $v;
+            }
+            my $body = '';
+            read($c, $body, $h{'content-length'}) if $h{'content-length'};
+            $n++;
+            my $err = next_error($dir);
+            my ($status, $resp);
+            if ($err) {
+                $status = $err->{http_status} // 400;
+                delete $err->{http_status};
+                $resp = { error => { message => "(#$err->{code}) mock error",
+                    type => 'OAuthException', fbtrace_id => "mock$n", %$err } };
+            } else {
+                my $to = eval { Mana::Test::json_decode($body)->{to} } // '';
+                $status = 200;
+                $resp = { messaging_product => 'whatsapp',
+                          contacts => [ { input => $to, wa_id => $to } ],
+                          messages => [ { id => "wamid.mock.$$.$n" } ] };
+            }
+            open my $log, '>>', "$dir/requests.jsonl" or die $!;
+            print $log Mana::Test::json_encode({ method => $method,
+                path => $path, authorization => $h{authorization} // '',
+                body => $body, status => $status }), "\n";
+            close $log;
+            my $out = Mana::Test::json_encode($resp);
+            print $c "HTTP/1.1 $status X\r\nContent-Type: application/json\r\n"
+                   . "Content-Length: " . length($out) . "\r\n\r\n$out";
+            last if lc($h{connection} // '') eq 'close';
+        }
+        close $c;
+    }
+}
+
+package Mana::Test;
+
+# --- the end of every test file ------------------------------------------
+
+# stops nginx (a clean quit is part of what is checked), then fails the
+# test file on any [alert], [emerg] or crashed worker in an error.log
+sub finish_tests {
+    for my $n (@nginxes) {
+        $n->stop;
+        my @bad = $n->bad_log_lines;
+        ok(!@bad, "error.log of nginx on port $n->{port} has no alert, "
+                  . "emerg or crashed worker")
+            or diag(join "\n", @bad);
+    }
+    done_testing();
+}
+
+END {
+    return if $$ != $owner;
+    my $rc = $?;
+    $_->() for reverse @cleanup;
+    @cleanup = ();
+    $? = $rc;
+}
+
+1;
