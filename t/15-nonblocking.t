@@ -6,6 +6,7 @@ use warnings;
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
+use IO::Socket::INET;
 use POSIX ();
 use Time::HiRes qw(time sleep);
 use Mana::Test;
@@ -57,5 +58,31 @@ close $child;
 chomp $status;
 is($status, 200, 'after unlocking, the webhook completes with 200');
 is(scalar $dbh->selectrow_array(q{SELECT COUNT(*) FROM message_in WHERE wamid = 'wamid.locked'}), 1, 'stored');
+
+# a client that goes away while its batch waits: the batch still commits
+# (Meta would retry, and the retry is a duplicate), nothing crashes, and
+# the connection comes back to the pool
+$dbh->do('LOCK TABLES message_in WRITE');
+my $gone = json_encode(wh_payload(messages => [ wh_text_message(id => 'wamid.gone') ]));
+{
+    my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ngx->{port}") or die $!;
+    print $s "POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        . "X-Hub-Signature-256: " . $ngx->sign($gone) . "\r\n"
+        . "Content-Length: " . length($gone) . "\r\n\r\n$gone";
+    ok(wait_until(sub {
+        $dbh->selectrow_array(q{SELECT COUNT(*) FROM information_schema.processlist
+                                WHERE info LIKE '%wamid.gone%'}) > 0 }, 10, 'the batch'),
+       'the batch of a client about to leave is waiting');
+    close $s;
+}
+sleep 0.3;
+$dbh->do('UNLOCK TABLES');
+ok(wait_until(sub { ($ngx->health)[0]{db}{busy} == 0 }, 10, 'the pool'),
+   'the connection is back in the pool');
+is(scalar $dbh->selectrow_array(q{SELECT COUNT(*) FROM message_in WHERE wamid = 'wamid.gone'}), 1,
+   'the abandoned batch committed');
+like($ngx->error_log_text, qr/client prematurely closed connection|499/, 'the client abort was noticed')
+    or diag $ngx->error_log_text;
+is($ngx->post_webhook($gone)->{status}, 200, "Meta's retry is answered 200");
 
 finish_tests();

@@ -15,91 +15,13 @@ use IO::Socket::INET;
 use JSON::PP;
 use POSIX ();
 use Test::More;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Mana::Test qw(start_mariadb);
 
 my $ROOT = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $TMP = tempdir('mmctl-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 chmod 0755, $TMP;
-
-# ---------------------------------------------------------------------------
-# The database.  t/lib/Mana/Test.pm will provide this; until then, a private
-# server in $TMP/db with its own socket and port.  Returns
-# { socket, port, user }; stop_mariadb() ends it.
-
-my $DB_PID;
-
-sub start_mariadb {
-    my $dir = "$TMP/db";
-    my $user = $< == 0 ? 'root' : scalar getpwuid($<);
-
-    mkdir $dir or die "mkdir $dir: $!";
-    my @as = ();
-    if ($< == 0) {
-        # mariadbd refuses to run as root without --user
-        my ($uid, $gid) = (getpwnam 'mysql')[2, 3];
-        die "no mysql user" if !defined $uid;
-        chown $uid, $gid, $dir or die "chown $dir: $!";
-        @as = ('--user=mysql');
-    }
-
-    my $probe = IO::Socket::INET->new(Listen => 1, LocalAddr => '127.0.0.1',
-                                      LocalPort => 0, ReuseAddr => 1)
-        or die "no free port: $!";
-    my $port = $probe->sockport;
-    close $probe;
-
-    system("mariadb-install-db --no-defaults --datadir=$dir/data"
-           . " --auth-root-authentication-method=socket --skip-test-db"
-           . " @as > $dir/install.log 2>&1") == 0
-        or die "mariadb-install-db failed:\n" . slurp("$dir/install.log");
-
-    my $sock = "$dir/mysqld.sock";
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open STDOUT, '>>', "$dir/stdout.log";
-        open STDERR, '>&', \*STDOUT;
-        exec 'mariadbd', '--no-defaults', "--datadir=$dir/data",
-            "--socket=$sock", "--port=$port", '--bind-address=127.0.0.1',
-            "--pid-file=$dir/mariadbd.pid", "--log-error=$dir/error.log",
-            '--innodb-buffer-pool-size=32M', @as
-            or POSIX::_exit(127);
-    }
-    $DB_PID = $pid;
-
-    for (1 .. 300) {
-        die "mariadbd exited:\n" . (slurp("$dir/error.log") // '')
-            if waitpid($pid, POSIX::WNOHANG()) == $pid;
-        if (-S $sock) {
-            my $dbh = DBI->connect("DBI:MariaDB:mariadb_socket=$sock",
-                                   $user, undef,
-                                   { PrintError => 0, RaiseError => 0 });
-            return { socket => $sock, port => $port, user => $user }
-                if $dbh;
-        }
-        select undef, undef, undef, 0.1;
-    }
-
-    die "mariadbd did not start:\n" . (slurp("$dir/error.log") // '');
-}
-
-sub stop_mariadb {
-    return if !$DB_PID;
-    kill 'TERM', $DB_PID;
-    for (1 .. 300) {
-        last if waitpid($DB_PID, POSIX::WNOHANG()) != 0;
-        select undef, undef, undef, 0.1;
-    }
-    if (kill 0, $DB_PID) {
-        kill 'KILL', $DB_PID;
-        waitpid $DB_PID, 0;
-    }
-    $DB_PID = undef;
-}
-
-END {
-    my $status = $?;
-    stop_mariadb();
-    $? = $status;
-}
 
 # ---------------------------------------------------------------------------
 # Helpers.
@@ -179,7 +101,8 @@ if (!-x $MMCTL) {
     build_mmctl("$ROOT/sql", "$ROOT/build");
 }
 
-my $db = start_mariadb();
+my $db = start_mariadb(private => 1, bare => 1);
+$db->{user} = 'root';
 my $SOCK = $db->{socket};
 
 # an empty config file, so that the host's /etc/mana/mmctl.conf stays out

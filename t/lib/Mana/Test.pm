@@ -179,8 +179,12 @@ sub start_mariadb {
         push @cleanup, sub { $self->stop };
         my $dbh = DBI->connect("DBI:MariaDB:mariadb_socket=$self->{socket}",
                                'root', '', { RaiseError => 1 });
-        $dbh->do("CREATE DATABASE IF NOT EXISTS $self->{database}");
+        $dbh->do("CREATE DATABASE IF NOT EXISTS $self->{database}")
+            unless $opt{bare};
     }
+
+    # a server with nothing in it, for tests of mmctl db itself
+    return $self if $opt{bare};
 
     my ($rc, $out) = $self->mmctl('db', 'migrate');
     $rc == 0 or BAIL_OUT("mmctl db migrate failed: $out");
@@ -515,6 +519,7 @@ sub script {
 
 sub next_error {
     my ($dir) = @_;
+    local $/ = "\n";
     my $f = "$dir/script.jsonl";
     open my $fh, '<', $f or return;
     my @lines = <$fh>;
