@@ -121,8 +121,12 @@ sub start {
              '--bind-address=127.0.0.1', "--log-error=$dir/mariadb.log",
              '--character-set-server=utf8mb4',
              '--collation-server=utf8mb4_unicode_ci',
-             '--innodb-buffer-pool-size=64M', '--max-connections=300',
-             '--innodb-flush-log-at-trx-commit=2', '--skip-log-bin')
+             '--innodb-buffer-pool-size=' . ($self->{durable} ? '512M' : '64M'),
+             '--max-connections=300',
+             # tests need no durability; benchmarks ask for it
+             '--innodb-flush-log-at-trx-commit=' . ($self->{durable} ? 1 : 2),
+             ( $self->{durable} ? '--innodb-log-file-size=256M' : () ),
+             '--skip-log-bin')
             or die "exec mariadbd: $!";
     }
     $self->{pid} = $pid;
@@ -149,8 +153,8 @@ package Mana::Test;
 # A MariaDB with the schema migrated and the module's own account.
 sub start_mariadb {
     my (%opt) = @_;
-    my $self = bless { database => 'mana', module_user => 'mana_module' },
-                     'Mana::Test::MariaDB';
+    my $self = bless { database => 'mana', module_user => 'mana_module',
+                       durable => $opt{durable} }, 'Mana::Test::MariaDB';
     my $dir = $self->{dir} = tmpdir();
 
     if ($ENV{MANA_TEST_DB_SOCKET} && !$opt{private}) {
