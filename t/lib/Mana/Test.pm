@@ -117,6 +117,7 @@ sub start {
         open STDERR, '>', '/dev/null';
         exec('mariadbd', '--no-defaults', "--user=$self->{os_user}",
              "--datadir=$dir/data", "--socket=$self->{socket}",
+             "--tmpdir=$dir/tmp",
              "--pid-file=$dir/mysqld.pid", "--port=$self->{port}",
              '--bind-address=127.0.0.1', "--log-error=$dir/mariadb.log",
              '--character-set-server=utf8mb4',
@@ -175,10 +176,15 @@ sub start_mariadb {
         $self->{port} = free_port();
         $self->{os_user} = $> == 0 ? 'mysql' : scalar getpwuid($>);
         chown scalar(getpwnam($self->{os_user})), -1, $dir if $> == 0;
+        # a tmpdir of its own: parallel bootstraps collide in /tmp
+        mkdir "$dir/tmp" or die $!;
+        chown scalar(getpwnam($self->{os_user})), -1, "$dir/tmp" if $> == 0;
         my ($rc, $out) = run_cmd('mariadb-install-db', '--no-defaults',
             "--user=$self->{os_user}", "--datadir=$dir/data",
+            "--tmpdir=$dir/tmp",
             '--auth-root-authentication-method=socket', '--skip-test-db');
-        $rc == 0 or BAIL_OUT("mariadb-install-db failed: $out");
+        $rc == 0 or BAIL_OUT("mariadb-install-db failed: "
+                             . join(' | ', grep { /ERROR|rror:/ } split /\n/, $out));
         $self->start;
         push @cleanup, sub { $self->stop };
         my $dbh = DBI->connect("DBI:MariaDB:mariadb_socket=$self->{socket}",
