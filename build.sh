@@ -87,7 +87,7 @@ build_mmctl() {
     cc_if_newer "$build/mmctl" cli/*.c cli/*.h lib/*.c lib/*.h "$build/mmctl_migrations.c" && return 0
     # shellcheck disable=SC2086,SC2046
     cc $cflags cli/*.c lib/*.c "$build/mmctl_migrations.c" \
-        $(pkg-config --cflags --libs libmariadb libcrypto jansson libpcre2-8) -o "$build/mmctl"
+        $(pkg-config --cflags --libs libmariadb libcrypto jansson libpcre2-8) -lm -o "$build/mmctl"
 }
 
 build_unit_tests() {
@@ -98,7 +98,7 @@ build_unit_tests() {
         cc_if_newer "$name" "$t" t/unit/*.h lib/*.c lib/*.h && continue
         # shellcheck disable=SC2086,SC2046
         cc $cflags -It/unit "$t" lib/*.c \
-            $(pkg-config --cflags --libs jansson libcrypto libpcre2-8) -o "$name"
+            $(pkg-config --cflags --libs jansson libcrypto libpcre2-8) -lm -o "$name"
     done
 }
 

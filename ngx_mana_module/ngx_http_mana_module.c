@@ -20,6 +20,8 @@ static char *ngx_http_mana_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static ngx_int_t ngx_http_mana_sender_init_conf(ngx_conf_t *cf,
+    ngx_http_mana_main_conf_t *mmcf);
 static ngx_int_t ngx_http_mana_init_process(ngx_cycle_t *cycle);
 static void ngx_http_mana_exit_process(ngx_cycle_t *cycle);
 
@@ -30,6 +32,10 @@ static ngx_conf_num_bounds_t  ngx_http_mana_pool_bounds = {
 
 static ngx_conf_num_bounds_t  ngx_http_mana_queue_bounds = {
     ngx_conf_check_num_bounds, 0, 1000000
+};
+
+static ngx_conf_num_bounds_t  ngx_http_mana_rate_bounds = {
+    ngx_conf_check_num_bounds, 1, 100000
 };
 
 static ngx_conf_num_bounds_t  ngx_http_mana_depth_bounds = {
@@ -100,6 +106,125 @@ static ngx_command_t  ngx_http_mana_commands[] = {
       ngx_conf_set_msec_slot,
       NGX_HTTP_MAIN_CONF_OFFSET,
       offsetof(ngx_http_mana_main_conf_t, db.query_timeout),
+      NULL },
+
+    { ngx_string("mana_graph_url"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.graph.url),
+      NULL },
+
+    { ngx_string("mana_graph_version"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.version),
+      NULL },
+
+    { ngx_string("mana_graph_token_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mana_secret_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.graph.token),
+      NULL },
+
+    { ngx_string("mana_graph_ca_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.graph.ca_file),
+      NULL },
+
+    { ngx_string("mana_graph_connections"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.graph.max_conns),
+      &ngx_http_mana_pool_bounds },
+
+    { ngx_string("mana_graph_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.graph.timeout),
+      NULL },
+
+    { ngx_string("mana_graph_keepalive_timeout"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.graph.keepalive_timeout),
+      NULL },
+
+    { ngx_string("mana_sender_batch"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.batch),
+      &ngx_http_mana_pool_bounds },
+
+    { ngx_string("mana_sender_interval"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.interval),
+      NULL },
+
+    { ngx_string("mana_sender_lease"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.lease),
+      NULL },
+
+    { ngx_string("mana_sender_max_attempts"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.max_attempts),
+      &ngx_http_mana_pool_bounds },
+
+    { ngx_string("mana_sender_backoff"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.backoff),
+      NULL },
+
+    { ngx_string("mana_sender_backoff_max"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.backoff_max),
+      NULL },
+
+    { ngx_string("mana_sender_rate"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.rate.per_second),
+      &ngx_http_mana_rate_bounds },
+
+    { ngx_string("mana_sender_pair_interval"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.rate.pair_interval),
+      NULL },
+
+    { ngx_string("mana_sender_pair_burst"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_num_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.rate.pair_burst),
+      &ngx_http_mana_pool_bounds },
+
+    { ngx_string("mana_window_template"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, sender.template_name),
       NULL },
 
     { ngx_string("mana_webhook"),
@@ -204,6 +329,19 @@ ngx_http_mana_create_main_conf(ngx_conf_t *cf)
     mmcf->db.connect_timeout = NGX_CONF_UNSET_MSEC;
     mmcf->db.query_timeout = NGX_CONF_UNSET_MSEC;
 
+    mmcf->sender.graph.max_conns = NGX_CONF_UNSET_UINT;
+    mmcf->sender.graph.timeout = NGX_CONF_UNSET_MSEC;
+    mmcf->sender.graph.keepalive_timeout = NGX_CONF_UNSET_MSEC;
+    mmcf->sender.batch = NGX_CONF_UNSET_UINT;
+    mmcf->sender.interval = NGX_CONF_UNSET_MSEC;
+    mmcf->sender.lease = NGX_CONF_UNSET_MSEC;
+    mmcf->sender.max_attempts = NGX_CONF_UNSET_UINT;
+    mmcf->sender.backoff = NGX_CONF_UNSET_MSEC;
+    mmcf->sender.backoff_max = NGX_CONF_UNSET_MSEC;
+    mmcf->sender.rate.per_second = NGX_CONF_UNSET_UINT;
+    mmcf->sender.rate.pair_interval = NGX_CONF_UNSET_MSEC;
+    mmcf->sender.rate.pair_burst = NGX_CONF_UNSET_UINT;
+
     return mmcf;
 }
 
@@ -221,6 +359,10 @@ ngx_http_mana_init_main_conf(ngx_conf_t *cf, void *conf)
 
     if (mmcf->db.database.data == NULL) {
         ngx_str_set(&mmcf->db.database, "mana");
+    }
+
+    if (ngx_http_mana_sender_init_conf(cf, mmcf) != NGX_OK) {
+        return NGX_CONF_ERROR;
     }
 
     if (mmcf->db_used) {
@@ -479,6 +621,73 @@ ngx_http_mana_secret_file(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 }
 
 
+/* the outbound sender's settings; it runs when mana_graph_url is set */
+static ngx_int_t
+ngx_http_mana_sender_init_conf(ngx_conf_t *cf, ngx_http_mana_main_conf_t *mmcf)
+{
+    ngx_http_mana_sender_conf_t  *sc = &mmcf->sender;
+
+    ngx_conf_init_uint_value(sc->graph.max_conns, 16);
+    ngx_conf_init_msec_value(sc->graph.timeout, 10000);
+    ngx_conf_init_msec_value(sc->graph.keepalive_timeout, 60000);
+    ngx_conf_init_uint_value(sc->batch, 64);
+    ngx_conf_init_msec_value(sc->interval, 1000);
+    ngx_conf_init_msec_value(sc->lease, 30000);
+    ngx_conf_init_uint_value(sc->max_attempts, 10);
+    ngx_conf_init_msec_value(sc->backoff, 2000);
+    ngx_conf_init_msec_value(sc->backoff_max, 600000);
+    ngx_conf_init_uint_value(sc->rate.per_second, 80);
+    ngx_conf_init_msec_value(sc->rate.pair_interval, 6000);
+    ngx_conf_init_uint_value(sc->rate.pair_burst, 45);
+
+    if (sc->version.data == NULL) {
+        ngx_str_set(&sc->version, "v25.0");
+    }
+
+    if (sc->template_name.data == NULL) {
+        ngx_str_set(&sc->template_name, "");
+    }
+
+    if (sc->graph.ca_file.data == NULL) {
+        ngx_str_set(&sc->graph.ca_file, "/etc/ssl/certs/ca-certificates.crt");
+    }
+
+    if (sc->graph.url.data == NULL) {
+        return NGX_OK;
+    }
+
+    if (sc->graph.token.data == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mana_graph_url\" needs "
+                           "\"mana_graph_token_file\"");
+        return NGX_ERROR;
+    }
+
+    if (mmcf->db.server.data == NULL) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mana_graph_url\" needs \"mana_db_server\": "
+                           "the sender sends what the outbox holds");
+        return NGX_ERROR;
+    }
+
+    if (sc->lease <= sc->graph.timeout) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "\"mana_sender_lease\" must be longer than "
+                           "\"mana_graph_timeout\", or a slow answer would "
+                           "let another worker send the same message");
+        return NGX_ERROR;
+    }
+
+    mmcf->db_used = 1;
+
+    if (ngx_http_mana_graph_init_conf(cf, &sc->graph) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
+    return ngx_http_mana_rate_init_conf(cf, &sc->rate, &ngx_http_mana_module);
+}
+
+
 static ngx_int_t
 ngx_http_mana_init_process(ngx_cycle_t *cycle)
 {
@@ -491,14 +700,30 @@ ngx_http_mana_init_process(ngx_cycle_t *cycle)
     }
 
     ngx_http_mana_db_pool = ngx_http_mana_db_pool_create(cycle, &mmcf->db);
+    if (ngx_http_mana_db_pool == NULL) {
+        return NGX_ERROR;
+    }
 
-    return ngx_http_mana_db_pool ? NGX_OK : NGX_ERROR;
+    if (mmcf->sender.graph.url.data) {
+        ngx_http_mana_sender = ngx_http_mana_sender_create(cycle,
+                                                           &mmcf->sender);
+        if (ngx_http_mana_sender == NULL) {
+            return NGX_ERROR;
+        }
+    }
+
+    return NGX_OK;
 }
 
 
 static void
 ngx_http_mana_exit_process(ngx_cycle_t *cycle)
 {
+    if (ngx_http_mana_sender) {
+        ngx_http_mana_sender_destroy(ngx_http_mana_sender);
+        ngx_http_mana_sender = NULL;
+    }
+
     if (ngx_http_mana_db_pool) {
         ngx_http_mana_db_pool_destroy(ngx_http_mana_db_pool);
         ngx_http_mana_db_pool = NULL;

@@ -11,10 +11,12 @@
 #include <ngx_http.h>
 
 #include "ngx_http_mana_db.h"
+#include "ngx_http_mana_sender.h"
 
 
 typedef struct {
     ngx_http_mana_db_conf_t    db;
+    ngx_http_mana_sender_conf_t  sender;
     ngx_shm_zone_t            *stats_zone;
     ngx_flag_t                 db_used;    /* some location needs the db */
 } ngx_http_mana_main_conf_t;

@@ -271,7 +271,9 @@ sub error_log_text {
 # the log lines nothing should ever write
 sub bad_log_lines {
     my ($self) = @_;
-    return grep { /\[(alert|emerg)\]|exited on signal|core dumped/ }
+    my $allow = $self->{allow_log};
+    return grep { !($allow && /$allow/) }
+           grep { /\[(alert|emerg)\]|exited on signal|core dumped/ }
            split /\n/, $self->error_log_text;
 }
 
@@ -354,9 +356,11 @@ sub start_nginx {
                        error_log => "$dir/error.log" }, 'Mana::Test::Nginx';
 
     $self->{app_secret} = $opt{app_secret} // 'test-app-secret-' . $$;
+    $self->{graph_token} = 'test-graph-token-' . $$;
     $self->{verify_token} = $opt{verify_token} // 'verify-' . $$;
     for my $f (['app_secret', $self->{app_secret}],
-               ['verify_token', $self->{verify_token}]) {
+               ['verify_token', $self->{verify_token}],
+               ['graph_token', $self->{graph_token}]) {
         open my $fh, '>', "$dir/$f->[0]" or die $!;
         print $fh "$f->[1]\n";
         close $fh;
@@ -368,6 +372,20 @@ sub start_nginx {
              connect_timeout => '3s', max_body => '1m', %opt);
     my $user = $> == 0 ? 'user nobody nogroup;' : '';
     my $server = $db->{socket} ? "unix:$db->{socket}" : $opt{db_server};
+
+    # the outbound sender, pointed at a mock Graph API, with test timings
+    my $graph = '';
+    if ($opt{graph}) {
+        my $url = ref $opt{graph} ? $opt{graph}->url : $opt{graph};
+        $graph = join "\n    ", "mana_graph_url $url;",
+            "mana_graph_token_file $dir/graph_token;",
+            "mana_graph_timeout " . ($opt{graph_timeout} // '2s') . ";",
+            "mana_sender_lease " . ($opt{lease} // '4s') . ";",
+            "mana_sender_interval 100ms;",
+            "mana_sender_backoff 100ms;",
+            "mana_sender_backoff_max 1s;",
+            $opt{graph_extra} // '';
+    }
 
     open my $fh, '>', "$dir/nginx.conf" or die $!;
     print $fh <<"CONF";
@@ -399,6 +417,7 @@ http {
     mana_db_queue_timeout $d{queue_timeout};
     mana_db_query_timeout $d{query_timeout};
     mana_db_connect_timeout $d{connect_timeout};
+    $graph
 @{[ $opt{http_extra} // '' ]}
     server {
         listen 127.0.0.1:$self->{port};
@@ -493,25 +512,48 @@ sub wh_payload {
 # records every request (one JSON line each), and can be told to answer the
 # next requests with given errors: $mock->script({ code => 131047, ... }).
 sub start_mock_graph {
-    my $dir = tmpdir();
-    my $port = free_port();
+    my (%opt) = @_;
+    my $dir = $opt{dir} // tmpdir();
+    my $port = $opt{port} // free_port();
     my $listen = IO::Socket::INET->new(LocalAddr => '127.0.0.1',
-        LocalPort => $port, Listen => 64, ReuseAddr => 1)
+        LocalPort => $port, Listen => 128, ReuseAddr => 1)
         or die "mock graph: $!";
     my $pid = fork // die "fork: $!";
     if (!$pid) {
+        setpgrp(0, 0);
         Mana::Test::MockGraph::serve($listen, $dir);
         POSIX::_exit(0);
     }
     close $listen;
-    push @cleanup, sub { kill 'TERM', $pid; waitpid($pid, 0) };
-    return bless { port => $port, dir => $dir, pid => $pid },
-                 'Mana::Test::MockGraph';
+    my $self = bless { port => $port, dir => $dir, pid => $pid },
+                     'Mana::Test::MockGraph';
+    push @cleanup, sub { $self->stop };
+    return $self;
 }
 
 package Mana::Test::MockGraph;
 
 sub url { "http://127.0.0.1:$_[0]{port}" }
+
+# the listener and every connection it serves
+sub stop {
+    my ($self) = @_;
+    return unless $self->{pid};
+    # the listener leads a process group with its connections
+    kill 'TERM', -$self->{pid};
+    kill 'TERM', $self->{pid};
+    waitpid($self->{pid}, 0);
+    delete $self->{pid};
+}
+
+# the same mock, on the same port, its records kept
+sub restart {
+    my ($self) = @_;
+    $self->stop;
+    my $new = Mana::Test::start_mock_graph(dir => $self->{dir},
+                                           port => $self->{port});
+    $self->{pid} = delete $new->{pid};
+}
 
 sub requests {
     my ($self) = @_;
@@ -519,7 +561,12 @@ sub requests {
     return map { Mana::Test::json_decode($_) } <$fh>;
 }
 
-# errors to answer, in order, before going back to success
+# What to answer to the next requests, in order, before going back to
+# success.  Each entry is one of:
+#   { code => 131047, http_status => 400, error_data => {...} }  a Graph error
+#   { http_status => 502, body => 'Bad gateway' }               a bare answer
+#   { action => 'reset' }       close the connection without answering
+#   { action => 'hang', seconds => 5 }   answer nothing for a while, then close
 sub script {
     my ($self, @errors) = @_;
     open my $fh, '>>', "$self->{dir}/script.jsonl" or die $!;
@@ -531,64 +578,97 @@ sub next_error {
     my ($dir) = @_;
     local $/ = "\n";
     my $f = "$dir/script.jsonl";
-    open my $fh, '<', $f or return;
+    open my $fh, '+<', $f or return;
+    flock $fh, 2;
     my @lines = <$fh>;
-    close $fh;
-    return unless @lines;
     my $first = shift @lines;
-    open $fh, '>', $f or die $!;
+    seek $fh, 0, 0;
+    truncate $fh, 0;
     print $fh @lines;
     close $fh;
-    return Mana::Test::json_decode($first);
+    return $first ? Mana::Test::json_decode($first) : undef;
 }
 
+sub record {
+    my ($dir, $rec) = @_;
+    open my $log, '>>', "$dir/requests.jsonl" or die $!;
+    flock $log, 2;
+    print $log Mana::Test::json_encode($rec), "\n";
+    close $log;
+}
+
+# one process per connection, so that keep-alive connections from several
+# workers are served at once, as Graph would
 sub serve {
     my ($listen, $dir) = @_;
-    my $n = 0;
     $SIG{TERM} = sub { POSIX::_exit(0) };
-    while (my $c = $listen->accept) {
-        # keep-alive: serve requests on this connection until it closes
-        while (1) {
-            local $/ = "\r\n";
-            my $line = <$c>;
-            last unless defined $line;
-            my ($method, $path) = $line =~ m{^(\S+) (\S+)};
-            my %h;
-            while (defined(my $l = <$c>)) {
-                last if $l eq "\r\n";
-                $l =~ s/\r\n$//;
-                my ($k, $v) = split /:\s*/, $l, 2;
-                $h{lc $k} = $v;
-            }
-            my $body = '';
-            read($c, $body, $h{'content-length'}) if $h{'content-length'};
-            $n++;
-            my $err = next_error($dir);
-            my ($status, $resp);
-            if ($err) {
-                $status = $err->{http_status} // 400;
-                delete $err->{http_status};
-                $resp = { error => { message => "(#$err->{code}) mock error",
-                    type => 'OAuthException', fbtrace_id => "mock$n", %$err } };
-            } else {
-                my $to = eval { Mana::Test::json_decode($body)->{to} } // '';
-                $status = 200;
-                $resp = { messaging_product => 'whatsapp',
-                          contacts => [ { input => $to, wa_id => $to } ],
-                          messages => [ { id => "wamid.mock.$$.$n" } ] };
-            }
-            open my $log, '>>', "$dir/requests.jsonl" or die $!;
-            print $log Mana::Test::json_encode({ method => $method,
-                path => $path, authorization => $h{authorization} // '',
-                body => $body, status => $status }), "\n";
-            close $log;
-            my $out = Mana::Test::json_encode($resp);
-            print $c "HTTP/1.1 $status X\r\nContent-Type: application/json\r\n"
-                   . "Content-Length: " . length($out) . "\r\n\r\n$out";
-            last if lc($h{connection} // '') eq 'close';
-        }
-        close $c;
+    $SIG{CHLD} = 'IGNORE';
+    my $conn = 0;
+    while (1) {
+        my $c = $listen->accept or next;
+        $conn++;
+        my $pid = fork;
+        if (!defined $pid) { close $c; next }
+        if ($pid) { close $c; next }
+        close $listen;
+        serve_connection($c, $dir, $conn);
+        POSIX::_exit(0);
     }
+}
+
+sub serve_connection {
+    my ($c, $dir, $conn) = @_;
+    my $n = 0;
+    while (1) {
+        local $/ = "\r\n";
+        my $line = <$c>;
+        last unless defined $line;
+        my ($method, $path) = $line =~ m{^(\S+) (\S+)};
+        my %h;
+        while (defined(my $l = <$c>)) {
+            last if $l eq "\r\n";
+            $l =~ s/\r\n$//;
+            my ($k, $v) = split /:\s*/, $l, 2;
+            $h{lc $k} = $v;
+        }
+        my $body = '';
+        read($c, $body, $h{'content-length'}) if $h{'content-length'};
+        utf8::decode($body);    # recorded as text, as it was sent
+        $n++;
+        my $err = next_error($dir);
+        my $to = eval { Mana::Test::json_decode($body)->{to} } // '';
+        my $rec = { method => $method, path => $path, body => $body,
+                    authorization => $h{authorization} // '',
+                    host => $h{host} // '', to => $to,
+                    time => Time::HiRes::time() };
+        if ($err && $err->{action}) {
+            $rec->{status} = $err->{action};
+            record($dir, $rec);
+            sleep($err->{seconds} // 5) if $err->{action} eq 'hang';
+            last;
+        }
+        my ($status, $out);
+        if ($err && !defined $err->{code}) {
+            $status = $err->{http_status} // 500;
+            $out = $err->{body} // 'error';
+        } elsif ($err) {
+            $status = delete $err->{http_status} // 400;
+            $out = Mana::Test::json_encode({ error => {
+                message => "(#$err->{code}) mock error",
+                type => 'OAuthException', fbtrace_id => "mock$$.$n", %$err } });
+        } else {
+            $status = 200;
+            $out = Mana::Test::json_encode({ messaging_product => 'whatsapp',
+                contacts => [ { input => $to, wa_id => $to } ],
+                messages => [ { id => "wamid.mock.$$.$conn.$n" } ] });
+        }
+        $rec->{status} = $status;
+        record($dir, $rec);
+        print $c "HTTP/1.1 $status X\r\nContent-Type: application/json\r\n"
+               . "Content-Length: " . length($out) . "\r\n\r\n$out";
+        last if lc($h{connection} // '') eq 'close';
+    }
+    close $c;
 }
 
 package Mana::Test;

@@ -1,0 +1,602 @@
+/*
+ * The outbox sender.  A claim is one batch:
+ *
+ *   UPDATE outbox SET state = 1, lease_owner = <token>,
+ *          next_attempt_at = NOW(3) + <lease>, attempts = attempts + 1
+ *    WHERE state < 2 AND next_attempt_at <= NOW(3)
+ *    ORDER BY next_attempt_at, id LIMIT <n>;
+ *   SELECT ... FROM outbox WHERE lease_owner = <token> AND state = 1
+ *
+ * A claimed row's next_attempt_at is its lease's end, so a row whose
+ * worker died becomes due again by itself.  Results are written back in
+ * batches, each statement guarded by the lease token: a worker whose lease
+ * was taken over changes nothing.
+ */
+
+#include <ngx_config.h>
+#include <ngx_core.h>
+#include <ngx_event.h>
+
+#include "ngx_http_mana_db.h"
+#include "ngx_http_mana_sender.h"
+#include "mana_buf.h"
+#include "mana_graph.h"
+
+
+#define NGX_HTTP_MANA_SENDER_FLUSH_DELAY  5
+#define NGX_HTTP_MANA_SENDER_FLUSH_MAX    64
+
+
+typedef struct {
+    ngx_queue_t                  queue;
+    ngx_http_mana_graph_req_t    req;
+    ngx_http_mana_sender_t      *sender;
+    uint64_t                     id;
+    ngx_uint_t                   attempts;
+    ngx_str_t                    number;
+    ngx_str_t                    to;
+    ngx_str_t                    lang;
+    ngx_str_t                    payload;
+    u_char                       lease[80];
+    u_char                       path[128];
+} ngx_http_mana_item_t;
+
+
+struct ngx_http_mana_sender_s {
+    ngx_http_mana_sender_conf_t *conf;
+    ngx_http_mana_graph_t       *graph;
+    ngx_log_t                   *log;
+    ngx_event_t                  timer;
+    ngx_event_t                  kick;
+    ngx_event_t                  flush_timer;
+    ngx_queue_t                  ready;
+    ngx_uint_t                   nready;
+    ngx_uint_t                   inflight;
+    ngx_uint_t                   seq;
+    u_char                       owner[64];
+    size_t                       owner_len;
+    u_char                       lease[80];     /* the current claim's token */
+    mana_buf_t                   results;
+    ngx_uint_t                   nresults;
+    unsigned                     claiming:1;
+    unsigned                     flushing:1;
+    unsigned                     more:1;
+};
+
+
+ngx_http_mana_sender_t  *ngx_http_mana_sender;
+
+
+static void ngx_http_mana_sender_wake(ngx_http_mana_sender_t *sender);
+static void ngx_http_mana_sender_claim(ngx_http_mana_sender_t *sender);
+static void ngx_http_mana_sender_claimed(ngx_http_mana_db_job_t *job);
+static void ngx_http_mana_sender_row(ngx_http_mana_db_job_t *job,
+    ngx_uint_t stmt, MYSQL_RES *res);
+static void ngx_http_mana_sender_sent(ngx_http_mana_graph_req_t *req);
+static void ngx_http_mana_sender_flush(ngx_http_mana_sender_t *sender);
+static void ngx_http_mana_sender_flushed(ngx_http_mana_db_job_t *job);
+static void ngx_http_mana_sender_timer_handler(ngx_event_t *ev);
+static void ngx_http_mana_sender_flush_handler(ngx_event_t *ev);
+
+
+ngx_http_mana_sender_t *
+ngx_http_mana_sender_create(ngx_cycle_t *cycle,
+    ngx_http_mana_sender_conf_t *conf)
+{
+    u_char                  *p;
+    ngx_http_mana_sender_t  *sender;
+
+    sender = ngx_pcalloc(cycle->pool, sizeof(ngx_http_mana_sender_t));
+    if (sender == NULL) {
+        return NULL;
+    }
+
+    sender->graph = ngx_http_mana_graph_create(cycle, &conf->graph);
+    if (sender->graph == NULL) {
+        return NULL;
+    }
+
+    sender->conf = conf;
+    sender->log = cycle->log;
+    ngx_queue_init(&sender->ready);
+    mana_buf_init(&sender->results);
+
+    /* lease tokens name the host and the worker, for whoever reads them */
+    p = ngx_snprintf(sender->owner, sizeof(sender->owner) - 24, "%s:%P",
+                     cycle->hostname.data, ngx_pid);
+    sender->owner_len = p - sender->owner;
+
+    sender->timer.handler = ngx_http_mana_sender_timer_handler;
+    sender->timer.data = sender;
+    sender->timer.log = cycle->log;
+
+    sender->kick.handler = ngx_http_mana_sender_timer_handler;
+    sender->kick.data = sender;
+    sender->kick.log = cycle->log;
+
+    sender->flush_timer.handler = ngx_http_mana_sender_flush_handler;
+    sender->flush_timer.data = sender;
+    sender->flush_timer.log = cycle->log;
+
+    /* the first look at the outbox, once the worker is up */
+    ngx_add_timer(&sender->timer, 10);
+
+    return sender;
+}
+
+
+void
+ngx_http_mana_sender_destroy(ngx_http_mana_sender_t *sender)
+{
+    if (sender->timer.timer_set) {
+        ngx_del_timer(&sender->timer);
+    }
+
+    if (sender->flush_timer.timer_set) {
+        ngx_del_timer(&sender->flush_timer);
+    }
+
+    if (sender->kick.posted) {
+        ngx_delete_posted_event(&sender->kick);
+    }
+
+    ngx_http_mana_graph_destroy(sender->graph);
+    mana_buf_free(&sender->results);
+}
+
+
+void
+ngx_http_mana_sender_kick(void)
+{
+    ngx_http_mana_sender_t  *sender = ngx_http_mana_sender;
+
+    if (sender && !sender->kick.posted) {
+        ngx_post_event(&sender->kick, &ngx_posted_events);
+    }
+}
+
+
+static void
+ngx_http_mana_sender_timer_handler(ngx_event_t *ev)
+{
+    ngx_http_mana_sender_wake(ev->data);
+}
+
+
+static void
+ngx_http_mana_sender_flush_handler(ngx_event_t *ev)
+{
+    ngx_http_mana_sender_flush(ev->data);
+}
+
+
+/* send what is claimed, within the rate limits; claim more when idle */
+static void
+ngx_http_mana_sender_wake(ngx_http_mana_sender_t *sender)
+{
+    ngx_msec_t             wait, next;
+    ngx_queue_t           *q;
+    ngx_http_mana_item_t  *item;
+
+    next = sender->conf->interval;
+
+    while (!ngx_queue_empty(&sender->ready)
+           && sender->inflight < sender->conf->graph.max_conns)
+    {
+        q = ngx_queue_head(&sender->ready);
+        item = ngx_queue_data(q, ngx_http_mana_item_t, queue);
+
+        wait = ngx_http_mana_rate_take(&sender->conf->rate, &item->number,
+                                       &item->to);
+        if (wait) {
+            next = ngx_min(next, wait);
+            break;
+        }
+
+        ngx_queue_remove(q);
+        sender->nready--;
+        sender->inflight++;
+
+        ngx_http_mana_graph_send(sender->graph, &item->req);
+    }
+
+    if (ngx_queue_empty(&sender->ready) && !sender->claiming
+        && sender->inflight < sender->conf->graph.max_conns
+        && !(ngx_exiting || ngx_terminate || ngx_quit))
+    {
+        ngx_http_mana_sender_claim(sender);
+    }
+
+    if (sender->timer.timer_set) {
+        ngx_del_timer(&sender->timer);
+    }
+
+    /*
+     * Claimed rows keep a quitting worker alive until they are sent; an
+     * empty poll does not.
+     */
+    sender->timer.cancelable = ngx_queue_empty(&sender->ready);
+
+    if (!(ngx_exiting && sender->timer.cancelable)) {
+        ngx_add_timer(&sender->timer, sender->more ? 1 : next);
+    }
+}
+
+
+static void
+ngx_http_mana_sender_claim(ngx_http_mana_sender_t *sender)
+{
+    u_char                  *last;
+    size_t                   len;
+    ngx_uint_t               n;
+    ngx_http_mana_db_job_t  *job;
+
+    if (ngx_http_mana_db_pool == NULL) {
+        return;
+    }
+
+    n = ngx_min(sender->conf->batch,
+                sender->conf->graph.max_conns * 4);
+
+    last = ngx_snprintf(sender->lease, sizeof(sender->lease) - 1, "%*s:%ui",
+                        sender->owner_len, sender->owner, ++sender->seq);
+    *last = '\0';
+
+    len = 512 + 2 * sizeof(sender->lease);
+
+    job = ngx_http_mana_db_job_create(ngx_http_mana_db_pool, len);
+    if (job == NULL) {
+        return;
+    }
+
+    last = ngx_snprintf(job->sql.data, len,
+        "UPDATE outbox SET state = 1, lease_owner = '%s', "
+        "next_attempt_at = NOW(3) + INTERVAL %M000 MICROSECOND, "
+        "attempts = attempts + 1 "
+        "WHERE state < 2 AND next_attempt_at <= NOW(3) "
+        "ORDER BY next_attempt_at, id LIMIT %ui;"
+        "SELECT id, phone_number_id, COALESCE(to_phone, to_bsuid, ''), "
+        "COALESCE(lang, ''), attempts, payload FROM outbox "
+        "WHERE lease_owner = '%s' AND state = 1",
+        sender->lease, sender->conf->lease, n, sender->lease);
+
+    job->sql.len = last - job->sql.data;
+    job->handler = ngx_http_mana_sender_claimed;
+    job->result = ngx_http_mana_sender_row;
+    job->data = sender;
+
+    if (ngx_http_mana_db_post(job) != NGX_OK) {
+        ngx_http_mana_db_cancel(job);
+        return;
+    }
+
+    sender->claiming = 1;
+    sender->more = 0;
+}
+
+
+/* the claimed rows, from the SELECT: each becomes an item to send */
+static void
+ngx_http_mana_sender_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
+    MYSQL_RES *res)
+{
+    u_char                  *p;
+    size_t                   size;
+    MYSQL_ROW                row;
+    unsigned long           *len;
+    ngx_http_mana_item_t    *item;
+    ngx_http_mana_sender_t  *sender;
+
+    sender = job->data;
+
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        len = mysql_fetch_lengths(res);
+
+        if (row[0] == NULL || row[1] == NULL || row[5] == NULL) {
+            continue;
+        }
+
+        size = sizeof(ngx_http_mana_item_t) + len[1] + len[2] + len[3]
+               + len[5] + 4;
+
+        item = ngx_calloc(size, sender->log);
+        if (item == NULL) {
+            /* the lease runs out and the row is claimed again */
+            continue;
+        }
+
+        p = (u_char *) (item + 1);
+
+        item->sender = sender;
+        ngx_memcpy(item->lease, sender->lease, sizeof(item->lease));
+        item->id = ngx_atoof((u_char *) row[0], len[0]);
+        item->attempts = ngx_atoi((u_char *) row[4], len[4]);
+
+        item->number.data = p;
+        item->number.len = len[1];
+        p = ngx_cpymem(p, row[1], len[1]) + 1;
+
+        item->to.data = p;
+        item->to.len = len[2];
+        p = ngx_cpymem(p, row[2], len[2]) + 1;
+
+        item->lang.data = p;
+        item->lang.len = len[3];
+        p = ngx_cpymem(p, row[3], len[3]) + 1;
+
+        item->payload.data = p;
+        item->payload.len = len[5];
+        ngx_memcpy(p, row[5], len[5]);
+
+        item->req.path.data = item->path;
+        item->req.path.len = ngx_snprintf(item->path, sizeof(item->path),
+                                          "/%V/%V/messages",
+                                          &sender->conf->version,
+                                          &item->number)
+                             - item->path;
+        item->req.body = item->payload;
+        item->req.handler = ngx_http_mana_sender_sent;
+        item->req.data = item;
+
+        ngx_queue_insert_tail(&sender->ready, &item->queue);
+        sender->nready++;
+    }
+}
+
+
+static void
+ngx_http_mana_sender_claimed(ngx_http_mana_db_job_t *job)
+{
+    ngx_http_mana_sender_t  *sender;
+
+    sender = job->data;
+    sender->claiming = 0;
+
+    if (job->rc == NGX_OK) {
+        /* a full batch: there is probably more due */
+        sender->more = job->affected[0] >= ngx_min(sender->conf->batch,
+                                            sender->conf->graph.max_conns * 4);
+    }
+
+    ngx_http_mana_sender_wake(sender);
+}
+
+
+/* the template that replaces a message outside the 24-hour window */
+static void
+ngx_http_mana_sender_template(ngx_http_mana_sender_t *sender,
+    ngx_http_mana_item_t *item)
+{
+    mana_buf_t  tpl, *sql;
+
+    sql = &sender->results;
+
+    mana_buf_init(&tpl);
+
+    if (mana_graph_template(&tpl, (char *) item->to.data,
+                            (char *) sender->conf->template_name.data,
+                            item->lang.len ? (char *) item->lang.data : "en")
+        != 0)
+    {
+        mana_buf_free(&tpl);
+        return;
+    }
+
+    mana_buf_adds(sql, "INSERT INTO outbox (citizen_id, phone_number_id, "
+                       "to_bsuid, to_phone, lang, payload) "
+                       "SELECT citizen_id, phone_number_id, to_bsuid, "
+                       "to_phone, lang, ");
+    mana_buf_add_sql_text(sql, tpl.data, tpl.len);
+    mana_buf_addf(sql, " FROM outbox WHERE id = %llu AND lease_owner = '%s';\n",
+                  (unsigned long long) item->id, item->lease);
+
+    mana_buf_free(&tpl);
+}
+
+
+/* appends the statements that record one send, guarded by its lease */
+static void
+ngx_http_mana_sender_result(ngx_http_mana_sender_t *sender,
+    ngx_http_mana_item_t *item, mana_send_result_t *res)
+{
+    unsigned     delay;
+    mana_buf_t  *sql;
+
+    sql = &sender->results;
+    sender->nresults++;
+
+    if (res->verdict == MANA_SEND_OK) {
+        mana_buf_adds(sql, "UPDATE IGNORE outbox SET state = 2, wamid = ");
+        mana_buf_add_sql_text(sql, res->wamid, ngx_strlen(res->wamid));
+        mana_buf_adds(sql, ", lease_owner = NULL, error_code = NULL, "
+                           "error_text = NULL");
+        goto where;
+    }
+
+    if (res->verdict == MANA_SEND_TEMPLATE
+        && sender->conf->template_name.len
+        /* a template refused for the window: nothing else to try */
+        && ngx_strlcasestrn(item->payload.data,
+                            item->payload.data + item->payload.len,
+                            (u_char *) "\"type\":\"template\"", 16)
+           == NULL)
+    {
+        ngx_http_mana_sender_template(sender, item);
+    }
+
+    if (res->verdict == MANA_SEND_TEMPLATE || res->verdict == MANA_SEND_FAIL
+        || (res->verdict == MANA_SEND_RETRY
+            && item->attempts >= sender->conf->max_attempts))
+    {
+        mana_buf_adds(sql, "UPDATE outbox SET state = 3, lease_owner = NULL");
+        goto error;
+    }
+
+    delay = mana_graph_backoff(item->attempts, sender->conf->backoff,
+                               sender->conf->backoff_max,
+                               (unsigned) ngx_random());
+
+    if (res->verdict == MANA_SEND_AUTH) {
+        /* not the message's fault: keep it until the token is fixed */
+        delay = sender->conf->backoff_max;
+    }
+
+    mana_buf_addf(sql, "UPDATE outbox SET state = 0, lease_owner = NULL, "
+                       "next_attempt_at = NOW(3) + INTERVAL %u000 "
+                       "MICROSECOND", delay);
+
+error:
+
+    mana_buf_addf(sql, ", error_code = %lld, error_text = ", res->code);
+    mana_buf_add_sql_text(sql, res->error, ngx_strlen(res->error));
+
+where:
+
+    mana_buf_addf(sql, " WHERE id = %llu AND lease_owner = '%s';\n",
+                  (unsigned long long) item->id, item->lease);
+}
+
+
+static void
+ngx_http_mana_sender_sent(ngx_http_mana_graph_req_t *req)
+{
+    mana_send_result_t       res;
+    ngx_http_mana_item_t    *item;
+    ngx_http_mana_sender_t  *sender;
+
+    item = req->data;
+    sender = item->sender;
+    sender->inflight--;
+
+    mana_graph_classify(&res, req->status, (char *) req->response,
+                        req->response_len);
+
+    if (req->status == 0) {
+        ngx_snprintf((u_char *) res.error, sizeof(res.error), "%s%Z",
+                     req->error);
+    }
+
+    switch (res.verdict) {
+
+    case MANA_SEND_OK:
+        break;
+
+    case MANA_SEND_AUTH:
+        ngx_log_error(NGX_LOG_CRIT, sender->log, 0,
+                      "mana sender: Graph rejects the access token (%s): "
+                      "replace mana_graph_token_file and reload; messages "
+                      "are kept", res.error);
+        break;
+
+    default:
+        ngx_log_error(NGX_LOG_WARN, sender->log, 0,
+                      "mana sender: outbox %uL not sent, %s: %s",
+                      item->id,
+                      res.verdict == MANA_SEND_RETRY ? "will retry"
+                      : res.verdict == MANA_SEND_TEMPLATE ? "window closed"
+                      : "failed", res.error);
+    }
+
+    ngx_http_mana_sender_result(sender, item, &res);
+
+    ngx_free(req->response);
+    ngx_free(item);
+
+    if (sender->nresults >= NGX_HTTP_MANA_SENDER_FLUSH_MAX) {
+        ngx_http_mana_sender_flush(sender);
+
+    } else if (!sender->flush_timer.timer_set) {
+        ngx_add_timer(&sender->flush_timer,
+                      NGX_HTTP_MANA_SENDER_FLUSH_DELAY);
+    }
+
+    ngx_http_mana_sender_wake(sender);
+}
+
+
+/* writes the collected results in one transaction */
+static void
+ngx_http_mana_sender_flush(ngx_http_mana_sender_t *sender)
+{
+    ngx_http_mana_db_job_t  *job;
+
+    if (sender->flushing || sender->nresults == 0
+        || ngx_http_mana_db_pool == NULL)
+    {
+        return;
+    }
+
+    if (sender->flush_timer.timer_set) {
+        ngx_del_timer(&sender->flush_timer);
+    }
+
+    if (mana_buf_failed(&sender->results)) {
+        /* out of memory: the leases run out and the rows are sent again */
+        mana_buf_free(&sender->results);
+        sender->nresults = 0;
+        return;
+    }
+
+    job = ngx_http_mana_db_job_create(ngx_http_mana_db_pool,
+                                      sender->results.len + 32);
+    if (job == NULL) {
+        ngx_add_timer(&sender->flush_timer, 100);
+        return;
+    }
+
+    job->sql.len = ngx_sprintf(job->sql.data, "START TRANSACTION;\n%*sCOMMIT",
+                               sender->results.len, sender->results.data)
+                   - job->sql.data;
+    job->handler = ngx_http_mana_sender_flushed;
+    job->data = sender;
+
+    if (ngx_http_mana_db_post(job) != NGX_OK) {
+        ngx_http_mana_db_cancel(job);
+        ngx_add_timer(&sender->flush_timer, 100);
+        return;
+    }
+
+    mana_buf_free(&sender->results);
+    sender->nresults = 0;
+    sender->flushing = 1;
+}
+
+
+static void
+ngx_http_mana_sender_flushed(ngx_http_mana_db_job_t *job)
+{
+    mana_buf_t               keep;
+    ngx_http_mana_sender_t  *sender;
+
+    sender = job->data;
+    sender->flushing = 0;
+
+    if (job->rc != NGX_OK) {
+        /*
+         * Keep the results and try again: until the leases run out, they
+         * are still ours to write.
+         */
+        ngx_log_error(NGX_LOG_WARN, sender->log, 0,
+                      "mana sender: results not recorded, retrying");
+
+        keep = sender->results;
+        mana_buf_init(&sender->results);
+        mana_buf_add(&sender->results, job->sql.data + 19,
+                     job->sql.len - 19 - 6);
+        if (keep.len) {
+            mana_buf_add(&sender->results, keep.data, keep.len);
+        }
+        mana_buf_free(&keep);
+        sender->nresults++;
+
+        if (!sender->flush_timer.timer_set) {
+            ngx_add_timer(&sender->flush_timer, 1000);
+        }
+
+        return;
+    }
+
+    if (sender->nresults) {
+        ngx_http_mana_sender_flush(sender);
+    }
+}
