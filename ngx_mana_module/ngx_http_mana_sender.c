@@ -37,6 +37,7 @@ typedef struct {
     ngx_str_t                    to;
     ngx_str_t                    lang;
     ngx_str_t                    payload;
+    ngx_msec_t                   claimed;
     u_char                       lease[80];
     u_char                       path[128];
 } ngx_http_mana_item_t;
@@ -186,6 +187,19 @@ ngx_http_mana_sender_wake(ngx_http_mana_sender_t *sender)
         q = ngx_queue_head(&sender->ready);
         item = ngx_queue_data(q, ngx_http_mana_item_t, queue);
 
+        if (ngx_current_msec - item->claimed + sender->conf->graph.timeout
+            >= sender->conf->lease)
+        {
+            /*
+             * Its answer could come after the lease ends, when another
+             * worker may send it too: leave it to the next claim.
+             */
+            ngx_queue_remove(q);
+            sender->nready--;
+            ngx_free(item);
+            continue;
+        }
+
         wait = ngx_http_mana_rate_take(&sender->conf->rate, &item->number,
                                        &item->to);
         if (wait) {
@@ -308,6 +322,7 @@ ngx_http_mana_sender_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
         p = (u_char *) (item + 1);
 
         item->sender = sender;
+        item->claimed = ngx_current_msec;
         ngx_memcpy(item->lease, sender->lease, sizeof(item->lease));
         item->id = ngx_atoof((u_char *) row[0], len[0]);
         item->attempts = ngx_atoi((u_char *) row[4], len[4]);
