@@ -1,0 +1,12 @@
+#!/usr/bin/env perl
+# C unit tests of lib/mana_wa_msg.c (TAP from the binary itself).
+use strict;
+use warnings;
+use FindBin;
+
+my $bin = "$FindBin::Bin/../build/t/test_lib_wa_msg";
+if (!-x $bin) {
+    print "1..0 # SKIP $bin is not built: run ./build.sh build\n";
+    exit 0;
+}
+exec $bin or die "cannot run $bin: $!";
