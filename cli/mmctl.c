@@ -14,6 +14,11 @@
 
 static const mmctl_noun_t  *mmctl_nouns[] = {
     &mmctl_noun_db,
+    &mmctl_noun_dept,
+    &mmctl_noun_office,
+    &mmctl_noun_i18n,
+    &mmctl_noun_service,
+    &mmctl_noun_catalogue,
     NULL
 };
 

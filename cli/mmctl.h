@@ -122,6 +122,11 @@ struct mmctl_ctx_s {
 
 
 extern const mmctl_noun_t  mmctl_noun_db;
+extern const mmctl_noun_t  mmctl_noun_dept;
+extern const mmctl_noun_t  mmctl_noun_office;
+extern const mmctl_noun_t  mmctl_noun_i18n;
+extern const mmctl_noun_t  mmctl_noun_service;
+extern const mmctl_noun_t  mmctl_noun_catalogue;
 
 
 /* mmctl.c */

@@ -46,9 +46,9 @@ sub build_mmctl {
     my $cmd = "cd '$ROOT' && perl cli/embed-sql.pl '$sqldir'"
         . " > '$outdir/mmctl_migrations.c'"
         . " && cc -O2 -g -Wall -Wextra -Werror -std=gnu11 -Icli -Ilib"
-        . " -I'$outdir' cli/*.c '$outdir/mmctl_migrations.c'"
-        . ' $(pkg-config --cflags --libs libmariadb)'
-        . ' $(pkg-config --libs libcrypto)'
+        . " -I'$outdir' cli/*.c lib/*.c '$outdir/mmctl_migrations.c'"
+        . ' $(pkg-config --cflags --libs libmariadb libcrypto jansson'
+        . ' libpcre2-8)'
         . " -o '$outdir/mmctl'";
     system($cmd) == 0 or die "cannot build mmctl: $cmd\n";
     return "$outdir/mmctl";
@@ -90,6 +90,19 @@ sub json_of {
     diag("not one JSON document: $@\nstdout: $r->{out}") if !$doc;
     return $doc;
 }
+
+# The migrations this mmctl embeds, as build.sh finds them: every
+# sql/NNN_*.sql, sorted; and the tables they create.
+opendir(my $sqldh, "$ROOT/sql") or die "$ROOT/sql: $!";
+my @MIGRATIONS = sort map { /^([0-9]{3}_.*)\.sql\z/ ? $1 : () }
+    readdir $sqldh;
+closedir $sqldh;
+die "no migrations in $ROOT/sql" if !@MIGRATIONS;
+my $LATEST = $MIGRATIONS[-1];
+my @MIGRATED_TABLES = sort('schema_migrations',
+    map { slurp("$ROOT/sql/$_.sql")
+          =~ /^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?`?(\w+)/gim }
+    @MIGRATIONS);
 
 # ---------------------------------------------------------------------------
 
@@ -142,8 +155,12 @@ like(run([ $MMCTL, '--help' ])->{out}, qr/MANA_DB_PASSWORD_FILE/,
      '--help documents the environment');
 like(run([ $MMCTL, 'db', '--help' ])->{out},
      qr/migrate.*\n.*status.*\n.*grant/, 'db --help lists the verbs');
-like(run([ $MMCTL, '--version' ])->{out}, qr/^mmctl \S+ .*001_core/,
-     '--version names the migrations');
+my $NMIG = @MIGRATIONS;
+like(run([ $MMCTL, '--version' ])->{out},
+     qr/^mmctl \S+ \($NMIG migrations?, latest \Q$LATEST\E\)$/,
+     '--version counts the migrations and names the latest');
+is_deeply(json_of(run([ $MMCTL, '--json', '--version' ]))->{migrations},
+          \@MIGRATIONS, '--version --json lists the migrations');
 
 $r = run([ $MMCTL, 'nosuch', 'verb' ]);
 is($r->{rc}, 2, 'unknown noun: exit 2');
@@ -252,72 +269,82 @@ is(run([ $MMCTL, '--config', $CONF, 'db', 'status' ],
 
 $r = mmctl('db', 'status');
 is($r->{rc}, 0, 'status of a missing database: exit 0');
-like($r->{out}, qr/^001_core\s+pending\s+-$/m, 'status: 001_core pending');
+like($r->{out}, qr/^\Q$_\E\s+pending\s+-$/m, "status: $_ pending")
+    for @MIGRATIONS;
 
 $r = mmctl('db', 'migrate');
 is($r->{rc}, 0, 'migrate: exit 0') or diag($r->{err});
-like($r->{out}, qr/^001_core\s+applied$/m, 'migrate: 001_core applied');
-like($r->{err}, qr/applying 001_core\.sql/, 'migrate: progress on stderr');
+for my $m (@MIGRATIONS) {
+    like($r->{out}, qr/^\Q$m\E\s+applied$/m, "migrate: $m applied");
+    like($r->{err}, qr/applying \Q$m\E\.sql/,
+         "migrate: $m progress on stderr");
+}
+is(scalar(() = $r->{out} =~ /\sapplied$/mg), scalar @MIGRATIONS,
+   'migrate: nothing else applied');
 
-is_deeply(tables('mana'),
-          [ qw(citizen message_in outbox schema_migrations session) ],
-          'migrate: the tables exist');
+is_deeply(tables('mana'), \@MIGRATED_TABLES, 'migrate: the tables exist');
 
 my $rows = dbh('mana')->selectall_arrayref(
-    'SELECT version, checksum, applied_at FROM schema_migrations');
-is(scalar @$rows, 1, 'schema_migrations: one row');
-is($rows->[0][0], '001_core', 'schema_migrations: the version');
-is($rows->[0][1], sha256_hex(slurp("$ROOT/sql/001_core.sql")),
-   'schema_migrations: the SHA-256 of the file');
+    'SELECT version, checksum, applied_at FROM schema_migrations'
+    . ' ORDER BY version');
+is(scalar @$rows, scalar @MIGRATIONS, 'schema_migrations: one row each');
+is_deeply([ map { $_->[0] } @$rows ], \@MIGRATIONS,
+          'schema_migrations: the versions');
+is_deeply([ map { $_->[1] } @$rows ],
+          [ map { sha256_hex(slurp("$ROOT/sql/$_.sql")) } @MIGRATIONS ],
+          'schema_migrations: the SHA-256 of each file');
 
 $r = mmctl('db', 'migrate');
 is($r->{rc}, 0, 'second migrate: exit 0');
 like($r->{out}, qr/nothing to apply/, 'second migrate: nothing to apply');
 is(dbh('mana')->selectrow_array('SELECT COUNT(*) FROM schema_migrations'),
-   1, 'second migrate: still one row');
+   scalar @MIGRATIONS, 'second migrate: still one row each');
 
 $r = mmctl('--json', 'db', 'migrate');
-is_deeply(json_of($r), { applied => [], already => 1 },
+is_deeply(json_of($r), { applied => [], already => scalar @MIGRATIONS },
           'second migrate --json');
 
 $r = mmctl('db', 'status');
 is($r->{rc}, 0, 'status: exit 0');
 like($r->{out}, qr/^VERSION\s+STATE\s+APPLIED_AT$/m, 'status: header');
 like($r->{out},
-     qr/^001_core\s+applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/m,
-     'status: 001_core applied, with its time');
+     qr/^\Q$_\E\s+applied\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d{3}$/m,
+     "status: $_ applied, with its time") for @MIGRATIONS;
 
 $r = mmctl('db', 'status', '--json');
 my $st = json_of($r);
-is(scalar @{ $st->{migrations} }, 1, 'status --json: one migration');
-is($st->{migrations}[0]{version}, '001_core', 'status --json: version');
-is($st->{migrations}[0]{state}, 'applied', 'status --json: state');
-like($st->{migrations}[0]{applied_at}, qr/^\d{4}-\d\d-\d\d /,
-     'status --json: applied_at');
+is_deeply([ map { $_->{version} } @{ $st->{migrations} } ], \@MIGRATIONS,
+          'status --json: every migration, in order');
+is_deeply([ map { $_->{state} } @{ $st->{migrations} } ],
+          [ ('applied') x @MIGRATIONS ], 'status --json: all applied');
+is(scalar(grep { ($_->{applied_at} // '') =~ /^\d{4}-\d\d-\d\d / }
+              @{ $st->{migrations} }),
+   scalar @MIGRATIONS, 'status --json: applied_at');
 
 # a version from a newer mmctl, and an edited migration
 dbh('mana')->do("INSERT INTO schema_migrations VALUES"
                 . " ('999_future', REPEAT('0', 64), UTC_TIMESTAMP(3))");
 dbh('mana')->do("UPDATE schema_migrations SET checksum = REPEAT('a', 64)"
-                . " WHERE version = '001_core'");
+                . " WHERE version = '$MIGRATIONS[0]'");
 
 $st = json_of(mmctl('--json', 'db', 'status'));
 is_deeply([ map { "$_->{version}=$_->{state}" } @{ $st->{migrations} } ],
-          [ '001_core=applied', '999_future=unknown' ],
+          [ (map { "$_=applied" } @MIGRATIONS), '999_future=unknown' ],
           'status --json: a recorded version this mmctl does not know');
 
 $r = mmctl('db', 'migrate');
 is($r->{rc}, 0, 'migrate with a changed checksum: exit 0');
-like($r->{err}, qr/warning: 001_core\.sql changed/, '... warns of the change');
+like($r->{err}, qr/warning: \Q$MIGRATIONS[0]\E\.sql changed/,
+     '... warns of the change');
 like($r->{err}, qr/999_future/, '... warns of the unknown version');
 
 dbh('mana')->do("DELETE FROM schema_migrations WHERE version = '999_future'");
 dbh('mana')->do('UPDATE schema_migrations SET checksum = ? WHERE version = ?',
-                undef, sha256_hex(slurp("$ROOT/sql/001_core.sql")),
-                '001_core');
+                undef, sha256_hex(slurp("$ROOT/sql/$MIGRATIONS[0].sql")),
+                $MIGRATIONS[0]);
 
 $r = mmctl('--json', '--database', 'mana_json', 'db', 'migrate');
-is_deeply(json_of($r), { applied => [ '001_core' ], already => 0 },
+is_deeply(json_of($r), { applied => \@MIGRATIONS, already => 0 },
           'migrate --json');
 
 # two at once: the lock lets exactly one apply
@@ -325,7 +352,8 @@ my @jobs = map { start([ $MMCTL, @CONN, '--json', '--database', 'mana_conc',
                          'db', 'migrate' ]) } 1 .. 2;
 my @res = map { finish($_) } @jobs;
 is_deeply([ map { $_->{rc} } @res ], [ 0, 0 ], 'concurrent migrates: exit 0');
-is_deeply([ sort map { scalar @{ json_of($_)->{applied} } } @res ], [ 0, 1 ],
+is_deeply([ sort { $a <=> $b } map { scalar @{ json_of($_)->{applied} } }
+            @res ], [ 0, scalar @MIGRATIONS ],
           'concurrent migrates: one applied, one found nothing');
 
 # --- a broken migration --------------------------------------------------
@@ -333,8 +361,10 @@ is_deeply([ sort map { scalar @{ json_of($_)->{applied} } } @res ], [ 0, 1 ],
 my $bdir = "$TMP/broken";
 mkdir $bdir;
 mkdir "$bdir/sql";
-spew("$bdir/sql/001_core.sql", slurp("$ROOT/sql/001_core.sql"));
-spew("$bdir/sql/002_broken.sql",
+spew("$bdir/sql/$_.sql", slurp("$ROOT/sql/$_.sql")) for @MIGRATIONS;
+# numbered after the latest real one, so that all of those apply first
+my $BROKEN_NAME = sprintf('%03d_broken', ($LATEST =~ /^(\d+)/)[0] + 1);
+spew("$bdir/sql/$BROKEN_NAME.sql",
      "-- fails at its second statement\n"
      . "CREATE TABLE broken_first (id INT NOT NULL PRIMARY KEY);\n"
      . "INSERT INTO broken_nowhere VALUES (1);\n"
@@ -344,11 +374,12 @@ my $BROKEN = build_mmctl("$bdir/sql", $bdir);
 $r = run([ $BROKEN, @CONN, '--database', 'mana_broken', 'db', 'migrate' ]);
 is($r->{rc}, 1, 'broken migration: exit 1');
 like($r->{err},
-     qr/002_broken\.sql failed at statement 2: ERROR 1146 .*broken_nowhere/,
+     qr/\Q$BROKEN_NAME\E\.sql\ failed\ at\ statement\ 2:
+        \ ERROR\ 1146\ .*broken_nowhere/x,
      'broken migration: names the file, the statement, the error');
 is_deeply(dbh('mana_broken')->selectcol_arrayref(
               'SELECT version FROM schema_migrations ORDER BY version'),
-          [ '001_core' ], 'broken migration: only 001_core recorded');
+          \@MIGRATIONS, 'broken migration: only the good ones recorded');
 ok(!grep({ $_ eq 'broken_never' } @{ tables('mana_broken') }),
    'broken migration: nothing after the failing statement ran');
 
@@ -357,12 +388,13 @@ $r = run([ $BROKEN, @CONN, '--json', '--database', 'mana_broken',
 is($r->{rc}, 1, 'broken migration again: exit 1');
 $e = json_of($r);
 is($e->{error}{code}, 'migration_failed', 'broken --json: code');
-like($e->{error}{message}, qr/002_broken\.sql/, 'broken --json: message');
+like($e->{error}{message}, qr/\Q$BROKEN_NAME\E\.sql/,
+     'broken --json: message');
 
 $st = json_of(run([ $BROKEN, @CONN, '--json', '--database', 'mana_broken',
                     'db', 'status' ]));
 is_deeply([ map { "$_->{version}=$_->{state}" } @{ $st->{migrations} } ],
-          [ '001_core=applied', '002_broken=pending' ],
+          [ (map { "$_=applied" } @MIGRATIONS), "$BROKEN_NAME=pending" ],
           'broken migration: status');
 
 # --- grant ----------------------------------------------------------------
