@@ -66,7 +66,8 @@ mana_utf8_cut(const char *s, size_t len, size_t max)
 
 
 static void
-mana_sql_messages(mana_buf_t *sql, const mana_webhook_t *wh)
+mana_sql_messages(mana_buf_t *sql, const mana_webhook_t *wh, size_t from,
+    size_t to)
 {
     size_t                    i;
     const mana_wh_message_t  *m;
@@ -75,10 +76,10 @@ mana_sql_messages(mana_buf_t *sql, const mana_webhook_t *wh)
                        "sender_bsuid, sender_phone, type, body, content, "
                        "sent_at) VALUES ");
 
-    for (i = 0; i < wh->nmessages; i++) {
+    for (i = from; i < to; i++) {
         m = &wh->messages[i];
 
-        mana_buf_adds(sql, i ? ",(" : "(");
+        mana_buf_adds(sql, i > from ? ",(" : "(");
         mana_sql_ascii_or_null(sql, m->wamid);
         mana_buf_adds(sql, ",");
         mana_sql_ascii_or_null(sql, m->phone_number_id);
@@ -151,7 +152,7 @@ mana_ingest_sql(mana_buf_t *sql, mana_webhook_t *wh)
     n = 2;
 
     if (wh->nmessages) {
-        mana_sql_messages(sql, wh);
+        mana_sql_messages(sql, wh, 0, wh->nmessages);
         n++;
     }
 
@@ -163,4 +164,31 @@ mana_ingest_sql(mana_buf_t *sql, mana_webhook_t *wh)
     mana_buf_adds(sql, "COMMIT");
 
     return n;
+}
+
+
+void
+mana_ingest_sql_open(mana_buf_t *sql, mana_webhook_t *wh)
+{
+    size_t  i;
+
+    qsort(wh->messages, wh->nmessages, sizeof(mana_wh_message_t),
+          mana_message_cmp);
+    qsort(wh->statuses, wh->nstatuses, sizeof(mana_wh_status_t),
+          mana_status_cmp);
+
+    mana_buf_adds(sql, "START TRANSACTION;\n");
+
+    for (i = 0; i < wh->nmessages; i++) {
+        mana_sql_messages(sql, wh, i, i + 1);
+    }
+
+    for (i = 0; i < wh->nstatuses; i++) {
+        mana_sql_status(sql, &wh->statuses[i]);
+    }
+
+    /* a delivery of statuses only still needs a statement to hold on */
+    if (wh->nmessages + wh->nstatuses == 0) {
+        mana_buf_adds(sql, "DO 0;\n");
+    }
 }

@@ -19,4 +19,11 @@
  */
 unsigned mana_ingest_sql(mana_buf_t *sql, mana_webhook_t *wh);
 
+/*
+ * The same, for a transaction the bot goes on with: one INSERT per message
+ * (statement i + 1 stores message i: its affected-row count says whether
+ * it is new), the statuses, and no COMMIT.
+ */
+void mana_ingest_sql_open(mana_buf_t *sql, mana_webhook_t *wh);
+
 #endif /* MANA_INGEST_SQL_H */

@@ -136,8 +136,20 @@ mana_wh_body(mana_wh_message_t *m, json_t *msg)
     } else if (strcmp(m->type, "reaction") == 0) {
         s = mana_wh_string(part, "emoji");
 
+    } else if (strcmp(m->type, "location") == 0) {
+        if (json_is_number(json_object_get(part, "latitude"))
+            && json_is_number(json_object_get(part, "longitude")))
+        {
+            m->has_location = 1;
+            m->latitude = json_number_value(json_object_get(part,
+                                                            "latitude"));
+            m->longitude = json_number_value(json_object_get(part,
+                                                             "longitude"));
+        }
+
     } else {
         s = mana_wh_string(part, "caption");
+        m->media_id = mana_wh_string(part, "id");
     }
 
     m->body = s;

@@ -35,6 +35,10 @@ typedef struct {
     size_t       body_len;
     char        *content;           /* the message object, compact JSON */
     long long    timestamp;         /* unix seconds, 0 when absent */
+    const char  *media_id;          /* image, document, ...: or NULL */
+    int          has_location;
+    double       latitude;
+    double       longitude;
 } mana_wh_message_t;
 
 

@@ -21,7 +21,8 @@ typedef enum {
     NGX_HTTP_MANA_DB_QUERY,
     NGX_HTTP_MANA_DB_STORE,
     NGX_HTTP_MANA_DB_NEXT,
-    NGX_HTTP_MANA_DB_ROLLBACK
+    NGX_HTTP_MANA_DB_ROLLBACK,
+    NGX_HTTP_MANA_DB_HELD       /* between two batches of a held job */
 } ngx_http_mana_db_state_e;
 
 
@@ -137,6 +138,7 @@ ngx_http_mana_db_job_create(ngx_http_mana_db_pool_t *pool, size_t sql_len)
     job->pool = pool;
     job->sql.data = (u_char *) (job + 1);
     job->sql.len = sql_len;
+    job->sql_size = sql_len;
 
     job->timer.handler = ngx_http_mana_db_queue_timeout_handler;
     job->timer.data = job;
@@ -187,6 +189,10 @@ ngx_http_mana_db_post(ngx_http_mana_db_job_t *job)
 void
 ngx_http_mana_db_cancel(ngx_http_mana_db_job_t *job)
 {
+    if (job->conn) {
+        ngx_http_mana_db_end(job);
+    }
+
     if (job->running) {
         /* the batch goes on (it may commit); its result goes nowhere */
         job->handler = NULL;
@@ -206,7 +212,33 @@ ngx_http_mana_db_cancel(ngx_http_mana_db_job_t *job)
         ngx_delete_posted_event(&job->done);
     }
 
+    ngx_free(job->sql_alloc);
     ngx_free(job);
+}
+
+
+u_char *
+ngx_http_mana_db_job_sql(ngx_http_mana_db_job_t *job, size_t len)
+{
+    u_char  *p;
+
+    if (len <= job->sql_size) {
+        job->sql.len = len;
+        return job->sql.data;
+    }
+
+    p = ngx_alloc(len + 1, job->pool->log);
+    if (p == NULL) {
+        return NULL;
+    }
+
+    ngx_free(job->sql_alloc);
+    job->sql_alloc = p;
+    job->sql.data = p;
+    job->sql.len = len;
+    job->sql_size = len;
+
+    return p;
 }
 
 
@@ -396,6 +428,28 @@ ngx_http_mana_db_event_handler(ngx_event_t *ev)
 
         ngx_log_error(NGX_LOG_INFO, dc->pool->log, 0,
                       "mana db: server closed an idle connection");
+        /* a restart, or wait_timeout: either way, ask before claiming ok */
+        dc->pool->reachable = 0;
+        ngx_http_mana_db_close(dc);
+        return;
+    }
+
+    if (dc->state == NGX_HTTP_MANA_DB_HELD) {
+        if (ev->write) {
+            return;
+        }
+
+        if (recv(c->fd, &peek, 1, MSG_PEEK) == -1 && ngx_socket_errno
+            == NGX_EAGAIN)
+        {
+            ev->ready = 0;
+            return;
+        }
+
+        /* the server dropped the transaction: the next batch will fail */
+        ngx_log_error(NGX_LOG_WARN, dc->pool->log, 0,
+                      "mana db: server closed a connection between batches");
+        dc->pool->reachable = 0;
         ngx_http_mana_db_close(dc);
         return;
     }
@@ -559,8 +613,18 @@ ngx_http_mana_db_advance(ngx_http_mana_db_conn_t *dc)
             return -1;
         }
 
-        /* a deadlock victim usually succeeds at once when run again */
-        if (job && job->db_errno == ER_LOCK_DEADLOCK && job->attempts < 2) {
+        if (job == NULL) {
+            /* a held job that ended without committing */
+            return ngx_http_mana_db_release(dc);
+        }
+
+        /*
+         * A deadlock victim usually succeeds at once when run again; only
+         * a first batch can be, the server rolled back any before it.
+         */
+        if (job->db_errno == ER_LOCK_DEADLOCK && job->attempts < 2
+            && job->batches == 1)
+        {
             return ngx_http_mana_db_start_job(dc, job);
         }
 
@@ -585,10 +649,71 @@ ngx_http_mana_db_advance(ngx_http_mana_db_conn_t *dc)
     pool->reachable = 1;
     pool->last_ok = ngx_current_msec;
 
+    if (job && job->hold && job->handler) {
+        /* the transaction goes on: the handler sends the next batch */
+        dc->state = NGX_HTTP_MANA_DB_HELD;
+        dc->wait = 0;
+        job->conn = dc;
+        ngx_http_mana_db_finish(job, NGX_OK);
+
+        dc->c->read->ready = 0;
+        if (ngx_handle_read_event(dc->c->read, 0) != NGX_OK) {
+            job->conn = NULL;
+            ngx_http_mana_db_close(dc);
+        }
+
+        return -1;
+    }
+
     ngx_http_mana_db_finish(job, NGX_OK);
     dc->job = NULL;
 
     return ngx_http_mana_db_release(dc);
+}
+
+
+ngx_int_t
+ngx_http_mana_db_next(ngx_http_mana_db_job_t *job)
+{
+    ngx_http_mana_db_conn_t  *dc;
+
+    dc = job->conn;
+    job->conn = NULL;
+
+    if (dc == NULL) {
+        /* the connection was lost between batches */
+        job->db_errno = CR_SERVER_LOST;
+        ngx_cpystrn(job->db_error, (u_char *) "connection lost between "
+                    "batches", sizeof(job->db_error));
+        job->running = 1;
+        ngx_http_mana_db_finish(job, NGX_ERROR);
+        return NGX_OK;
+    }
+
+    job->batches++;
+    ngx_http_mana_db_run(dc, ngx_http_mana_db_start_job(dc, job));
+
+    return NGX_OK;
+}
+
+
+void
+ngx_http_mana_db_end(ngx_http_mana_db_job_t *job)
+{
+    ngx_http_mana_db_conn_t  *dc;
+
+    dc = job->conn;
+    job->conn = NULL;
+
+    if (dc == NULL) {
+        return;
+    }
+
+    /* whatever the handler did not commit must not leak into the next job */
+    dc->job = NULL;
+    dc->state = NGX_HTTP_MANA_DB_ROLLBACK;
+    ngx_http_mana_db_run(dc, mysql_real_query_start(&dc->ret, &dc->mysql,
+                                                    "ROLLBACK", 8));
 }
 
 
@@ -612,6 +737,9 @@ ngx_http_mana_db_start_job(ngx_http_mana_db_conn_t *dc,
 
     job->running = 1;
     job->attempts++;
+    if (job->batches == 0) {
+        job->batches = 1;
+    }
     ngx_memzero(job->affected, sizeof(job->affected));
 
     if (dc->timer.timer_set) {
@@ -699,7 +827,7 @@ ngx_http_mana_db_fail(ngx_http_mana_db_conn_t *dc)
      * idle (a restart): the batch is one transaction and idempotent, so it
      * is safe to run it once more on a new connection.
      */
-    retry = job && !dc->fresh && job->attempts < 2
+    retry = job && !dc->fresh && job->attempts < 2 && job->batches == 1
             && ngx_http_mana_db_connection_lost(job->db_errno);
 
     dc->job = NULL;
@@ -802,6 +930,11 @@ ngx_http_mana_db_finish(ngx_http_mana_db_job_t *job, ngx_int_t rc)
 
     if (job->handler == NULL) {
         /* canceled while it ran */
+        if (job->conn) {
+            ngx_http_mana_db_end(job);
+        }
+
+        ngx_free(job->sql_alloc);
         ngx_free(job);
         return;
     }
@@ -822,6 +955,16 @@ ngx_http_mana_db_done_handler(ngx_event_t *ev)
         job->handler(job);
     }
 
+    if (job->running || job->queued) {
+        /* the handler sent the next batch */
+        return;
+    }
+
+    if (job->conn) {
+        ngx_http_mana_db_end(job);
+    }
+
+    ngx_free(job->sql_alloc);
     ngx_free(job);
 }
 

@@ -20,7 +20,7 @@
 #include <mysql.h>
 
 
-#define NGX_HTTP_MANA_DB_MAX_STMTS  8
+#define NGX_HTTP_MANA_DB_MAX_STMTS  128
 
 
 typedef struct ngx_http_mana_db_job_s   ngx_http_mana_db_job_t;
@@ -60,6 +60,18 @@ struct ngx_http_mana_db_job_s {
     /* rows affected by each statement of the batch */
     uint64_t                     affected[NGX_HTTP_MANA_DB_MAX_STMTS];
 
+    /*
+     * hold: after a successful batch the connection, and the transaction
+     * on it, stay with the job; its handler sends the next batch with
+     * ngx_http_mana_db_next() or lets go (anything not committed is rolled
+     * back).  Only a first batch is ever retried.
+     */
+    unsigned                     hold:1;
+    ngx_uint_t                   batches;
+    void                        *conn;
+    u_char                      *sql_alloc;
+    size_t                       sql_size;
+
     ngx_http_mana_db_pool_t     *pool;
     ngx_queue_t                  queue;
     ngx_event_t                  timer;     /* waiting for a connection */
@@ -88,6 +100,10 @@ void ngx_http_mana_db_pool_destroy(ngx_http_mana_db_pool_t *pool);
 ngx_http_mana_db_job_t *ngx_http_mana_db_job_create(
     ngx_http_mana_db_pool_t *pool, size_t sql_len);
 ngx_int_t ngx_http_mana_db_post(ngx_http_mana_db_job_t *job);
+/* room for the next batch's SQL: returns where to write len bytes */
+u_char *ngx_http_mana_db_job_sql(ngx_http_mana_db_job_t *job, size_t len);
+ngx_int_t ngx_http_mana_db_next(ngx_http_mana_db_job_t *job);
+void ngx_http_mana_db_end(ngx_http_mana_db_job_t *job);
 void ngx_http_mana_db_cancel(ngx_http_mana_db_job_t *job);
 
 void ngx_http_mana_db_status(ngx_http_mana_db_pool_t *pool,

@@ -123,6 +123,7 @@ ngx_http_mana_health_reply(ngx_http_request_t *r)
     size_t                       len;
     ngx_uint_t                   i, ok;
     ngx_http_mana_db_status_t    st;
+    ngx_http_mana_snapshot_t    *snapshot;
     ngx_http_mana_main_conf_t   *mmcf;
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mana_module);
@@ -131,7 +132,7 @@ ngx_http_mana_health_reply(ngx_http_request_t *r)
 
     ok = st.reachable;
 
-    len = 512 + ngx_strlen(st.last_error) * 6
+    len = 768 + ngx_strlen(st.last_error) * 6
           + NGX_HTTP_MANA_NCOUNTERS * (32 + NGX_ATOMIC_T_LEN);
 
     p = ngx_pnalloc(r->pool, len);
@@ -152,7 +153,25 @@ ngx_http_mana_health_reply(ngx_http_request_t *r)
 
     last = (u_char *) ngx_escape_json(last, st.last_error,
                                       ngx_strlen(st.last_error));
-    last = ngx_slprintf(last, p + len, "\"},\"counters\":{");
+    snapshot = ngx_http_mana_catalogue();
+
+    if (snapshot) {
+        last = ngx_slprintf(last, p + len,
+                            "\"},\"catalogue\":{\"version\":%uL,"
+                            "\"departments\":%uz,\"offices\":%uz,"
+                            "\"services\":%uz,\"languages\":%uz,"
+                            "\"load_ms\":%M},\"counters\":{",
+                            snapshot->version,
+                            json_array_size(snapshot->cat.departments),
+                            json_array_size(snapshot->cat.offices),
+                            json_array_size(snapshot->cat.services),
+                            json_object_size(snapshot->messages),
+                            snapshot->load_time);
+
+    } else {
+        last = ngx_slprintf(last, p + len,
+                            "\"},\"catalogue\":null,\"counters\":{");
+    }
 
     for (i = 0; i < NGX_HTTP_MANA_NCOUNTERS; i++) {
         last = ngx_slprintf(last, p + len, "%s\"%s\":%uA", i ? "," : "",

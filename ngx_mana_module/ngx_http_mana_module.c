@@ -227,6 +227,20 @@ static ngx_command_t  ngx_http_mana_commands[] = {
       offsetof(ngx_http_mana_main_conf_t, sender.template_name),
       NULL },
 
+    { ngx_string("mana_catalogue_check"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_msec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, catalogue.check),
+      NULL },
+
+    { ngx_string("mana_thread_pool"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, thread_pool),
+      NULL },
+
     { ngx_string("mana_webhook"),
       NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
       ngx_http_mana_handler_slot,
@@ -329,6 +343,7 @@ ngx_http_mana_create_main_conf(ngx_conf_t *cf)
     mmcf->db.connect_timeout = NGX_CONF_UNSET_MSEC;
     mmcf->db.query_timeout = NGX_CONF_UNSET_MSEC;
 
+    mmcf->catalogue.check = NGX_CONF_UNSET_MSEC;
     mmcf->sender.graph.max_conns = NGX_CONF_UNSET_UINT;
     mmcf->sender.graph.timeout = NGX_CONF_UNSET_MSEC;
     mmcf->sender.graph.keepalive_timeout = NGX_CONF_UNSET_MSEC;
@@ -363,6 +378,18 @@ ngx_http_mana_init_main_conf(ngx_conf_t *cf, void *conf)
 
     if (ngx_http_mana_sender_init_conf(cf, mmcf) != NGX_OK) {
         return NGX_CONF_ERROR;
+    }
+
+    ngx_conf_init_msec_value(mmcf->catalogue.check, 1000);
+
+    if (mmcf->db_used) {
+        /* CPU work of the catalogue (and later PDFs) runs off the loop */
+        mmcf->catalogue.thread_pool = ngx_thread_pool_add(cf,
+                                          mmcf->thread_pool.data
+                                          ? &mmcf->thread_pool : NULL);
+        if (mmcf->catalogue.thread_pool == NULL) {
+            return NGX_CONF_ERROR;
+        }
     }
 
     if (mmcf->db_used) {
@@ -704,6 +731,10 @@ ngx_http_mana_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    if (ngx_http_mana_catalogue_start(cycle, &mmcf->catalogue) != NGX_OK) {
+        return NGX_ERROR;
+    }
+
     if (mmcf->sender.graph.url.data) {
         ngx_http_mana_sender = ngx_http_mana_sender_create(cycle,
                                                            &mmcf->sender);
@@ -723,6 +754,8 @@ ngx_http_mana_exit_process(ngx_cycle_t *cycle)
         ngx_http_mana_sender_destroy(ngx_http_mana_sender);
         ngx_http_mana_sender = NULL;
     }
+
+    ngx_http_mana_catalogue_stop();
 
     if (ngx_http_mana_db_pool) {
         ngx_http_mana_db_pool_destroy(ngx_http_mana_db_pool);

@@ -12,11 +12,14 @@
 
 #include "ngx_http_mana_db.h"
 #include "ngx_http_mana_sender.h"
+#include "ngx_http_mana_catalogue.h"
 
 
 typedef struct {
     ngx_http_mana_db_conf_t    db;
     ngx_http_mana_sender_conf_t  sender;
+    ngx_http_mana_catalogue_conf_t  catalogue;
+    ngx_str_t                  thread_pool;
     ngx_shm_zone_t            *stats_zone;
     ngx_flag_t                 db_used;    /* some location needs the db */
 } ngx_http_mana_main_conf_t;
