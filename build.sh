@@ -40,7 +40,7 @@ deps() {
 build_module() {
     local src=$build/nginx stamp
     # configure again only when the addon script or Debian's tree changed
-    stamp=$(cat "$top/config" /usr/share/nginx/src/conf_flags | sha256sum | cut -c1-16)
+    stamp=$( (cat "$top/config" /usr/share/nginx/src/conf_flags; ls "$top"/lib/*.[ch] "$top"/ngx_mana_module/*.[ch]) | sha256sum | cut -c1-16)
     if [ ! -f "$src/objs/Makefile" ] || [ "$(cat "$src/.mana-stamp" 2>/dev/null)" != "$stamp" ]; then
         rm -rf "$src"
         mkdir -p "$build"
@@ -227,6 +227,11 @@ run() {
     "$build/mmctl" --socket "$db_sock" --user root db migrate >&2
     "$build/mmctl" --socket "$db_sock" --user root db grant mana_module \
         --password-file "$var/secrets/db_password" >&2
+    # the demo catalogue and the bot's messages (a re-run changes nothing)
+    "$build/mmctl" --socket "$db_sock" --user root service import \
+        "$top/sql/seed/catalogue.json" >&2
+    "$build/mmctl" --socket "$db_sock" --user root i18n import \
+        "$top/sql/seed/messages.json" >&2
 
     write_nginx_conf
     nginx -t -q -p "$var/nginx" -c "$var/nginx/nginx.conf" -e "$var/log/nginx-error.log" \
