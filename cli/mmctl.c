@@ -291,10 +291,24 @@ mmctl_run_verb(mmctl_ctx_t *ctx, int argc, char **argv)
         }
     }
 
+    /* a longer table is a bug, which must not silently drop options */
+    for (i = 0; v->options[i].name; i++) {
+        if (i == MMCTL_OPTS_MAX) {
+            return mmctl_error(ctx, MMCTL_FAILED, "failed", "%s %s has more "
+                               "than %d options: raise MMCTL_OPTS_MAX",
+                               ctx->noun->name, v->name, MMCTL_OPTS_MAX);
+        }
+    }
+
     memset(&args, 0, sizeof(mmctl_args_t));
 
+    /* every option takes at least one word: argc bounds both lists */
     args.argv = calloc(argc + 1, sizeof(char *));
-    if (args.argv == NULL) {
+    args.given = calloc(argc + 1, sizeof(mmctl_given_t));
+
+    if (args.argv == NULL || args.given == NULL) {
+        free(args.argv);
+        free(args.given);
         return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
     }
 
@@ -313,8 +327,11 @@ mmctl_run_verb(mmctl_ctx_t *ctx, int argc, char **argv)
         if (id == MMCTL_OPT_MORE + MMCTL_V_JSON) {
             ctx->json = 1;
 
-        } else if (id < MMCTL_OPTS_MAX) {
+        } else if (id < MMCTL_OPT_MORE) {
             args.opt[id] = arg;
+            args.given[args.ngiven].id = id;
+            args.given[args.ngiven].value = arg;
+            args.ngiven++;
         }
     }
 
@@ -337,8 +354,26 @@ mmctl_run_verb(mmctl_ctx_t *ctx, int argc, char **argv)
 done:
 
     free(args.argv);
+    free(args.given);
 
     return rc;
+}
+
+
+const char *
+mmctl_args_next(const mmctl_args_t *args, int id, int *i)
+{
+    const mmctl_given_t  *g;
+
+    while (*i < args->ngiven) {
+        g = &args->given[(*i)++];
+
+        if (g->id == id) {
+            return g->value;
+        }
+    }
+
+    return NULL;
 }
 
 

@@ -28,7 +28,11 @@
 #define MMCTL_CONFIG       78
 
 
-#define MMCTL_OPTS_MAX  16
+/*
+ * The most options a verb may have: mmctl.c refuses to run a verb whose
+ * table is longer rather than drop the options past it.
+ */
+#define MMCTL_OPTS_MAX  32
 
 
 typedef struct mmctl_ctx_s  mmctl_ctx_t;
@@ -57,11 +61,25 @@ typedef struct {
 #define MMCTL_OPT_MORE   1000      /* added to the ids of the second table */
 
 
-/* a verb's parsed command line, given to its handler */
+/* one option as given on the command line */
 typedef struct {
-    int           argc;         /* operands only */
-    char        **argv;
-    const char   *opt[MMCTL_OPTS_MAX];  /* value, "" for a flag, or NULL */
+    int           id;           /* its index in the verb's table */
+    const char   *value;        /* "" for a flag */
+} mmctl_given_t;
+
+
+/*
+ * A verb's parsed command line, given to its handler.  opt[] is enough for
+ * an option given once; a repeatable one ("--name te=..." once a
+ * language) is read with mmctl_args_next(), which sees every value.
+ */
+typedef struct {
+    int             argc;       /* operands only */
+    char          **argv;
+    const char     *opt[MMCTL_OPTS_MAX];  /* last value, "" for a flag, or
+                                           * NULL when not given */
+    int             ngiven;
+    mmctl_given_t  *given;      /* every option, in command-line order */
 } mmctl_args_t;
 
 
@@ -131,6 +149,13 @@ extern const mmctl_noun_t  mmctl_noun_catalogue;
 
 /* mmctl.c */
 void mmctl_print_verb_usage(mmctl_ctx_t *ctx, FILE *f);
+
+/*
+ * The values of option id after the *i-th option given, in command-line
+ * order; NULL after the last:
+ *     for (i = 0; (v = mmctl_args_next(args, ID, &i)) != NULL; ) { ... }
+ */
+const char *mmctl_args_next(const mmctl_args_t *args, int id, int *i);
 
 /* mmctl_opt.c */
 void mmctl_opt_init(mmctl_opt_state_t *st, int argc, char **argv,

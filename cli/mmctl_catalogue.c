@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "mmctl_catalogue.h"
+#include "mmctl_text.h"
 
 
 static int mmctl_catalogue_validate(mmctl_ctx_t *ctx, mmctl_args_t *args);
@@ -43,8 +44,8 @@ static const mmctl_verb_t  mmctl_catalogue_verbs[] = {
       "Counts, per department, its services (all and enabled), its offices\n"
       "and its services of each type, and the totals.\n"
       "\n"
-      "Output: DEPARTMENT ENABLED SERVICES ON OFFICES and one column a type,\n"
-      "then a TOTAL row; with --json\n"
+      "Output: DEPARTMENT ENABLED SERVICES ON OFFICES and one column a type\n"
+      "(INFORMATION ... PAYMENT), then a TOTAL row; with --json\n"
       "  {\"version\":N,\"departments\":[{\"code\":..,\"enabled\":true,\n"
       "   \"services\":N,\"enabled_services\":N,\"offices\":N,\n"
       "   \"types\":{\"information\":N,...}},...],\n"
@@ -499,7 +500,7 @@ mmctl_catalogue_export(mmctl_ctx_t *ctx, const char *format,
 {
     int               rc;
     char             *text;
-    size_t            k;
+    size_t            k, n[3];
     json_t           *doc;
     mana_catalogue_t  cat;
 
@@ -550,6 +551,17 @@ mmctl_catalogue_export(mmctl_ctx_t *ctx, const char *format,
     } else if (fwrite(text, 1, strlen(text), stdout) != strlen(text)) {
         rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write to "
                          "stdout: %s", strerror(errno));
+    }
+
+    /* as "i18n export -o" says what it wrote */
+    if (output && rc == MMCTL_OK) {
+        n[0] = json_array_size(cat.departments);
+        n[1] = json_array_size(cat.offices);
+        n[2] = json_array_size(cat.services);
+
+        mmctl_note("wrote %s: %zu department%s, %zu office%s, %zu service%s",
+                   output, n[0], n[0] == 1 ? "" : "s", n[1],
+                   n[1] == 1 ? "" : "s", n[2], n[2] == 1 ? "" : "s");
     }
 
     if (ctx->json && rc == MMCTL_OK) {
@@ -854,7 +866,8 @@ mmctl_catalogue_count_row(mmctl_table_t *t, mmctl_catalogue_count_t *c)
     const char  *row[11];
 
     row[0] = c->code;
-    row[1] = c->enabled < 0 ? "" : c->enabled ? "yes" : "no";
+    /* the TOTAL row has no ENABLED: "-", as any empty cell */
+    row[1] = c->enabled < 0 ? NULL : mmctl_text_yes(c->enabled);
 
     snprintf(cells[0], sizeof(cells[0]), "%zu", c->services);
     snprintf(cells[1], sizeof(cells[1]), "%zu", c->on);
@@ -884,9 +897,9 @@ mmctl_catalogue_stats(mmctl_ctx_t *ctx, mmctl_args_t *args)
     mmctl_catalogue_count_t  *c, total;
 
     static const char  *hdr[11] = {
-        "DEPARTMENT", "ENABLED", "SERVICES", "ON", "OFFICES", "information",
-        "application", "instant_document", "status_lookup", "grievance",
-        "payment"
+        "DEPARTMENT", "ENABLED", "SERVICES", "ON", "OFFICES", "INFORMATION",
+        "APPLICATION", "INSTANT_DOCUMENT", "STATUS_LOOKUP", "GRIEVANCE",
+        "PAYMENT"
     };
 
     (void) args;

@@ -314,8 +314,7 @@ mmctl_dept_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *dept)
     description = json_object_get(dept, "description");
     contact = json_object_get(dept, "contact");
 
-    rc = mmctl_text_apply_all(ctx, mmctl_dept_options, MMCTL_DEPT_NAME,
-                              args->opt[MMCTL_DEPT_NAME], name);
+    rc = mmctl_text_apply_all(ctx, args, MMCTL_DEPT_NAME, name);
 
     if (rc == MMCTL_OK && args->opt[MMCTL_DEPT_NAME_EN]) {
         rc = mmctl_text_set(ctx, name, "--name-en", "en",
@@ -328,9 +327,7 @@ mmctl_dept_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *dept)
     }
 
     if (rc == MMCTL_OK) {
-        rc = mmctl_text_apply_all(ctx, mmctl_dept_options,
-                                  MMCTL_DEPT_DESCRIPTION,
-                                  args->opt[MMCTL_DEPT_DESCRIPTION],
+        rc = mmctl_text_apply_all(ctx, args, MMCTL_DEPT_DESCRIPTION,
                                   description);
     }
 

@@ -308,8 +308,7 @@ mmctl_office_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *office)
                                  "each other");
     }
 
-    rc = mmctl_text_apply_all(ctx, mmctl_office_options, MMCTL_OFFICE_NAME,
-                              args->opt[MMCTL_OFFICE_NAME], name);
+    rc = mmctl_text_apply_all(ctx, args, MMCTL_OFFICE_NAME, name);
 
     if (rc == MMCTL_OK && args->opt[MMCTL_OFFICE_NAME_EN]) {
         rc = mmctl_text_set(ctx, name, "--name-en", "en",
@@ -322,9 +321,8 @@ mmctl_office_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *office)
     }
 
     if (rc == MMCTL_OK) {
-        rc = mmctl_text_apply_all(ctx, mmctl_office_options,
-                                  MMCTL_OFFICE_ADDRESS,
-                                  args->opt[MMCTL_OFFICE_ADDRESS], address);
+        rc = mmctl_text_apply_all(ctx, args, MMCTL_OFFICE_ADDRESS,
+                                  address);
     }
 
     for (i = 0; rc == MMCTL_OK && i < 6; i++) {

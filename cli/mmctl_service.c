@@ -11,6 +11,8 @@
 #include <string.h>
 
 #include "mmctl_catalogue.h"
+#include "mmctl_text.h"
+#include "mana_utf8.h"
 
 
 /* add and update share their options; their ids index args->opt */
@@ -29,6 +31,8 @@ enum {
     SVC_CONTENT,
     SVC_FORM_FILE,
     SVC_POPULAR,
+    SVC_NOT_POPULAR,
+    SVC_ENABLED,
     SVC_DISABLED,
     SVC_SORT
 };
@@ -48,6 +52,8 @@ static const mmctl_option_t  mmctl_service_edit_options[] = {
     { "--content", NULL, 1 },
     { "--form-file", NULL, 1 },
     { "--popular", NULL, 0 },
+    { "--not-popular", NULL, 0 },
+    { "--enabled", NULL, 0 },
     { "--disabled", NULL, 0 },
     { "--sort", NULL, 1 },
     { NULL, NULL, 0 }
@@ -76,7 +82,7 @@ enum {
 };
 
 static const mmctl_option_t  mmctl_service_import_options[] = {
-    { "--dry-run", NULL, 0 },
+    { "--dry-run", "-n", 0 },
     { "--format", NULL, 1 },
     { NULL, NULL, 0 }
 };
@@ -120,16 +126,21 @@ static int mmctl_service_export(mmctl_ctx_t *ctx, mmctl_args_t *args);
 "  --fee N                 rupees, at most 2 decimals; \"none\" for no fee\n" \
 "  --sla-days N            0 to 365, or \"none\"; required for application\n" \
 "                          and grievance services\n"                         \
-"  --keyword LANG=WORD     a search keyword (repeatable)\n"                  \
+"  --keyword LANG=WORD     a search keyword (repeatable; LANG= alone\n"      \
+"                          empties LANG's list)\n"                           \
 "  --intent PATTERN        a PCRE2 pattern that finds the service in a\n"    \
-"                          citizen's message (repeatable)\n"                 \
-"  --document LANG=TEXT    a document the citizen needs (repeatable)\n"      \
+"                          citizen's message (repeatable; '' alone: none)\n" \
+"  --document LANG=TEXT    a document the citizen needs (repeatable; LANG=\n"\
+"                          alone empties LANG's list)\n"                     \
 "  --content LANG=TEXT     the text of an information service, at most\n"    \
 "                          4096 code points (repeatable)\n"                  \
 "  --form-file FILE.json   the form: a JSON array of fields (see\n"          \
 "                          docs/catalogue-format.md)\n"                      \
-"  --popular               list it among the popular services\n"             \
-"  --disabled              hide it from citizens\n"                          \
+"  --popular, --not-popular\n"                                              \
+"                          list it among the popular services, or not\n"     \
+"                          (default: not)\n"                                 \
+"  --enabled, --disabled   show it to citizens, or hide it (default:\n"      \
+"                          enabled)\n"                                       \
 "  --sort N                its place in lists (then by code; default 0)\n"
 
 #define MMCTL_SERVICE_WRITE_OUTPUT                                            \
@@ -152,6 +163,12 @@ static const mmctl_verb_t  mmctl_service_verbs[] = {
       "\n"
       MMCTL_SERVICE_EDIT_HELP
       "\n"
+      "Example:\n"
+      "  mmctl service add REV-INC --department REV --type application \\\n"
+      "      --name-en 'Income certificate' --name-te 'ఆదాయ ధృవీకరణ పత్రం' \\\n"
+      "      --sla-days 7 --fee 0 --keyword en=income --keyword en=salary \\\n"
+      "      --form-file form.json\n"
+      "\n"
       MMCTL_SERVICE_WRITE_OUTPUT,
       mmctl_service_edit_options, 1, 1, mmctl_service_add },
 
@@ -167,7 +184,8 @@ static const mmctl_verb_t  mmctl_service_verbs[] = {
       "  --search TEXT    only those whose code, name (any language) or\n"
       "                   keywords contain TEXT (case-insensitive)\n"
       "\n"
-      "Output: CODE DEPARTMENT TYPE ENABLED POPULAR SORT NAME; with --json\n"
+      "Output: CODE DEPARTMENT TYPE ENABLED POPULAR SORT NAME.EN NAME.TE;\n"
+      "with --json\n"
       "  {\"services\":[{\"code\":..,\"department\":..,\"type\":..,\n"
       "                \"enabled\":true,\"popular\":false,\"sort\":0,\n"
       "                \"name\":{\"en\":..,\"te\":..}},...]}\n",
@@ -191,6 +209,10 @@ static const mmctl_verb_t  mmctl_service_verbs[] = {
       "the service changed.\n"
       "\n"
       MMCTL_SERVICE_EDIT_HELP
+      "\n"
+      "Example:\n"
+      "  mmctl service update REV-INC --not-popular --name hi='आय प्रमाण पत्र' \\\n"
+      "      --keyword te=ఆదాయం --keyword te=జీతం\n"
       "\n"
       MMCTL_SERVICE_WRITE_OUTPUT,
       mmctl_service_edit_options, 1, 1, mmctl_service_update },
@@ -223,7 +245,7 @@ static const mmctl_verb_t  mmctl_service_verbs[] = {
       "for each other (GET_LOCK('mana_catalogue', 30)).  Objects that are\n"
       "not in the file are left alone.\n"
       "\n"
-      "  --dry-run            check and count, write nothing\n"
+      "  --dry-run, -n        check and count, write nothing\n"
       "  --format json|csv    the file's format\n"
       "\n"
       "Output: KIND ADDED CHANGED UNCHANGED; with --json\n"
@@ -245,8 +267,10 @@ static const mmctl_verb_t  mmctl_service_verbs[] = {
       "  --format json|csv    default json\n"
       "  --output, -o FILE    write FILE (replaced whole) instead of stdout\n"
       "\n"
-      "With --json and -o: {\"file\":..,\"format\":..,\"departments\":N,\n"
-      "\"offices\":N,\"services\":N}.\n",
+      "Output: the document; with -o, \"wrote FILE: N departments, N offices,\n"
+      "N services\" on stderr, and with --json too\n"
+      "  {\"file\":..,\"format\":..,\"departments\":N,\"offices\":N,\n"
+      "   \"services\":N}\n",
       mmctl_service_export_options, 0, 0, mmctl_service_export },
 
     { NULL, NULL, NULL, NULL, NULL, 0, 0, NULL }
@@ -265,203 +289,76 @@ const mmctl_noun_t  mmctl_noun_service = {
 };
 
 
-/*
- * Repeatable options.  mmctl.c keeps one value per option, so the verb's
- * own arguments are parsed again here from the process's argv, which
- * glibc hands to constructors.  The verb's arguments are what follows the
- * first "<noun> <verb>" pair: before it only global options can come, and
- * none of those can be followed by a value that is a verb's name and
- * still have led to this handler.
- */
+/* the object of texts (or lists) svc[field], added when missing */
 
-static int     mmctl_service_argc;
-static char  **mmctl_service_argv;
-
-__attribute__ ((constructor))
-static void
-mmctl_service_save_argv(int argc, char **argv)
+static json_t *
+mmctl_service_field(json_t *svc, const char *field)
 {
-    mmctl_service_argc = argc;
-    mmctl_service_argv = argv;
-}
+    json_t  *v;
 
+    v = json_object_get(svc, field);
 
-/* every value of option id, in order; NULL when none (or no memory) */
-
-static const char **
-mmctl_service_all(mmctl_ctx_t *ctx, int id, size_t *n)
-{
-    int                 i, argc, got;
-    char              **argv, **ops;
-    const char         *arg, **v;
-    mmctl_opt_state_t   st;
-
-    static const mmctl_option_t  common[] = {
-        { "--json", NULL, 0 },
-        { "--help", "-h", 0 },
-        { NULL, NULL, 0 }
-    };
-
-    *n = 0;
-    argc = mmctl_service_argc;
-    argv = mmctl_service_argv;
-
-    for (i = 1; i + 1 < argc; i++) {
-        if (strcmp(argv[i], ctx->noun->name) == 0
-            && strcmp(argv[i + 1], ctx->verb->name) == 0)
-        {
-            break;
+    if (v == NULL) {
+        v = json_object();
+        if (json_object_set_new(svc, field, v) != 0) {
+            return NULL;
         }
-    }
-
-    if (argv == NULL || i + 1 >= argc) {
-        return NULL;
-    }
-
-    argc -= i + 2;
-    argv += i + 2;
-
-    v = calloc(argc + 1, sizeof(char *));
-    ops = calloc(argc + 1, sizeof(char *));
-
-    if (v == NULL || ops == NULL) {
-        free(v);
-        free(ops);
-        return NULL;
-    }
-
-    mmctl_opt_init(&st, argc, argv, 1);
-    st.ops = ops;
-
-    while ((got = mmctl_opt_next(&st, ctx->verb->options, common, &arg))
-           >= 0)
-    {
-        if (got == id) {
-            v[(*n)++] = arg;
-        }
-    }
-
-    free(ops);
-
-    if (*n == 0) {
-        free(v);
-        return NULL;
     }
 
     return v;
 }
 
 
-/* "te=text" into lang and text; a usage error when it is not */
+/* --name, --description, --content: one language's text each */
 
 static int
-mmctl_service_lang_text(mmctl_ctx_t *ctx, const char *opt, const char *arg,
-    char *lang, size_t size, const char **text)
+mmctl_service_texts(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *svc,
+    int id, const char *field)
 {
-    const char  *eq;
+    json_t  *texts;
 
-    eq = strchr(arg, '=');
-
-    if (eq == NULL || (size_t) (eq - arg) >= size) {
-        return mmctl_usage_error(ctx, "%s \"%s\": expected LANG=TEXT, e.g. "
-                                 "te=...", opt, arg);
+    if (args->opt[id] == NULL) {
+        return MMCTL_OK;
     }
 
-    memcpy(lang, arg, eq - arg);
-    lang[eq - arg] = '\0';
-    *text = eq + 1;
-
-    if (!mana_cat_code_valid(MANA_CAT_CODE_LANG, lang)) {
-        return mmctl_usage_error(ctx, "%s: \"%s\" is not a language code "
-                                 "(%s)", opt, lang,
-                                 mana_cat_code_regex(MANA_CAT_CODE_LANG));
-    }
-
-    return MMCTL_OK;
-}
-
-
-/* sets obj[field][lang] = text (a string), or removes it when empty */
-
-static int
-mmctl_service_set_text(mmctl_ctx_t *ctx, json_t *svc, const char *field,
-    const char *lang, const char *text)
-{
-    json_t  *texts, *s;
-
-    texts = json_object_get(svc, field);
-
+    texts = mmctl_service_field(svc, field);
     if (texts == NULL) {
-        texts = json_object();
-        json_object_set_new(svc, field, texts);
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
     }
 
-    if (*text == '\0') {
-        json_object_del(texts, lang);
-        return MMCTL_OK;
-    }
-
-    s = json_string(text);
-    if (s == NULL) {
-        return mmctl_usage_error(ctx, "--%s %s=...: not valid UTF-8 text",
-                                 field, lang);
-    }
-
-    json_object_set_new(texts, lang, s);
-
-    return MMCTL_OK;
+    return mmctl_text_apply_all(ctx, args, id, texts);
 }
 
 
-static int
-mmctl_service_texts(mmctl_ctx_t *ctx, json_t *svc, int id, const char *opt,
-    const char *field)
-{
-    int           rc;
-    char          lang[8];
-    size_t        i, n;
-    const char   *text, **v;
-
-    v = mmctl_service_all(ctx, id, &n);
-    rc = MMCTL_OK;
-
-    for (i = 0; i < n && rc == MMCTL_OK; i++) {
-        rc = mmctl_service_lang_text(ctx, opt, v[i], lang, sizeof(lang),
-                                     &text);
-        if (rc == MMCTL_OK) {
-            rc = mmctl_service_set_text(ctx, svc, field, lang, text);
-        }
-    }
-
-    free(v);
-
-    return rc;
-}
-
-
-/* --keyword, --document: the languages given get the lists given */
+/*
+ * --keyword, --document: the languages given get the lists given, in
+ * order, and the others keep theirs; "LANG=" alone empties LANG's list,
+ * which is then dropped, as an empty list is not a valid one.
+ */
 
 static int
-mmctl_service_lists(mmctl_ctx_t *ctx, json_t *svc, int id, const char *opt,
-    const char *field)
+mmctl_service_lists(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *svc,
+    int id, const char *field)
 {
-    int           rc;
+    int           i, rc;
     char          lang[8];
-    size_t        i, n;
-    json_t       *lists, *fresh, *a, *s;
-    const char   *text, **v;
+    json_t       *lists, *fresh, *a;
+    const char   *opt, *v, *text, *key;
 
-    v = mmctl_service_all(ctx, id, &n);
-    if (v == NULL) {
+    if (args->opt[id] == NULL) {
         return MMCTL_OK;
     }
 
+    opt = ctx->verb->options[id].name;
     fresh = json_object();
-    rc = MMCTL_OK;
+    rc = fresh ? MMCTL_OK
+               : mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
 
-    for (i = 0; i < n && rc == MMCTL_OK; i++) {
-        rc = mmctl_service_lang_text(ctx, opt, v[i], lang, sizeof(lang),
-                                     &text);
+    for (i = 0;
+         rc == MMCTL_OK && (v = mmctl_args_next(args, id, &i)) != NULL;
+         /* void */)
+    {
+        rc = mmctl_text_split(ctx, opt, v, lang, sizeof(lang), &text);
         if (rc != MMCTL_OK) {
             break;
         }
@@ -472,31 +369,81 @@ mmctl_service_lists(mmctl_ctx_t *ctx, json_t *svc, int id, const char *opt,
             json_object_set_new(fresh, lang, a);
         }
 
-        s = json_string(text);
-        if (s == NULL) {
-            rc = mmctl_usage_error(ctx, "%s %s=...: not valid UTF-8 text",
-                                   opt, lang);
+        if (*text == '\0') {
+            continue;
+        }
+
+        if (!mana_utf8_valid(text, strlen(text))) {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "%s %s: the text "
+                             "is not valid UTF-8", opt, lang);
             break;
         }
 
-        json_array_append_new(a, s);
+        if (json_array_append_new(a, json_string(text)) != 0) {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        }
     }
 
-    lists = json_object_get(svc, field);
+    lists = (rc == MMCTL_OK) ? mmctl_service_field(svc, field) : NULL;
 
-    if (rc == MMCTL_OK && lists) {
-        json_object_update(lists, fresh);
+    if (rc == MMCTL_OK && (lists == NULL
+                           || json_object_update(lists, fresh) != 0))
+    {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
 
-    } else if (rc == MMCTL_OK) {
-        json_object_set(svc, field, fresh);
+    if (rc == MMCTL_OK) {
+        json_object_foreach(fresh, key, a) {
+            if (json_array_size(a) == 0) {
+                (void) json_object_del(lists, key);
+            }
+        }
     }
 
     json_decref(fresh);
-    free(v);
 
     return rc;
 }
 
+
+/* --intent: all the intents, replaced; "--intent ''" alone leaves none */
+
+static int
+mmctl_service_intents(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *svc)
+{
+    int           i;
+    json_t       *intents;
+    const char   *v;
+
+    if (args->opt[SVC_INTENT] == NULL) {
+        return MMCTL_OK;
+    }
+
+    intents = json_array();
+
+    if (intents == NULL
+        || json_object_set_new(svc, "intents", intents) != 0)
+    {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
+
+    for (i = 0; (v = mmctl_args_next(args, SVC_INTENT, &i)) != NULL; ) {
+        if (*v == '\0') {
+            continue;
+        }
+
+        if (!mana_utf8_valid(v, strlen(v))) {
+            return mmctl_error(ctx, MMCTL_FAILED, "failed", "--intent: the "
+                               "pattern is not valid UTF-8");
+        }
+
+        if (json_array_append_new(intents, json_string(v)) != 0) {
+            return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        }
+    }
+
+    return MMCTL_OK;
+}
 
 static int
 mmctl_service_number(mmctl_ctx_t *ctx, json_t *svc, const char *key,
@@ -593,10 +540,8 @@ mmctl_service_form(mmctl_ctx_t *ctx, json_t *svc, const char *path)
 static int
 mmctl_service_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *svc)
 {
-    int            rc;
-    size_t         i, n;
-    json_t        *intents, *s;
-    const char   **v;
+    int      rc;
+    json_t  *name;
 
     if (args->opt[SVC_DEPARTMENT]) {
         json_object_set_new(svc, "department",
@@ -607,12 +552,14 @@ mmctl_service_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *svc)
         json_object_set_new(svc, "type", json_string(args->opt[SVC_TYPE]));
     }
 
-    if (args->opt[SVC_POPULAR]) {
-        json_object_set_new(svc, "popular", json_true());
+    if (args->opt[SVC_POPULAR] || args->opt[SVC_NOT_POPULAR]) {
+        json_object_set_new(svc, "popular",
+                            json_boolean(args->opt[SVC_POPULAR] != NULL));
     }
 
-    if (args->opt[SVC_DISABLED]) {
-        json_object_set_new(svc, "enabled", json_false());
+    if (args->opt[SVC_ENABLED] || args->opt[SVC_DISABLED]) {
+        json_object_set_new(svc, "enabled",
+                            json_boolean(args->opt[SVC_ENABLED] != NULL));
     }
 
     rc = mmctl_service_number(ctx, svc, "fee", "--fee", args->opt[SVC_FEE],
@@ -628,56 +575,49 @@ mmctl_service_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *svc)
                                   args->opt[SVC_SORT], 0);
     }
 
-    if (rc == MMCTL_OK && args->opt[SVC_NAME_EN]) {
-        rc = mmctl_service_set_text(ctx, svc, "name", "en",
-                                    args->opt[SVC_NAME_EN]);
-    }
+    if (rc == MMCTL_OK
+        && (args->opt[SVC_NAME_EN] || args->opt[SVC_NAME_TE]))
+    {
+        name = mmctl_service_field(svc, "name");
 
-    if (rc == MMCTL_OK && args->opt[SVC_NAME_TE]) {
-        rc = mmctl_service_set_text(ctx, svc, "name", "te",
-                                    args->opt[SVC_NAME_TE]);
+        if (name == NULL) {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        }
+
+        if (rc == MMCTL_OK && args->opt[SVC_NAME_EN]) {
+            rc = mmctl_text_set(ctx, name, "--name-en", "en",
+                                args->opt[SVC_NAME_EN]);
+        }
+
+        if (rc == MMCTL_OK && args->opt[SVC_NAME_TE]) {
+            rc = mmctl_text_set(ctx, name, "--name-te", "te",
+                                args->opt[SVC_NAME_TE]);
+        }
     }
 
     if (rc == MMCTL_OK) {
-        rc = mmctl_service_texts(ctx, svc, SVC_NAME, "--name", "name");
+        rc = mmctl_service_texts(ctx, args, svc, SVC_NAME, "name");
     }
 
     if (rc == MMCTL_OK) {
-        rc = mmctl_service_texts(ctx, svc, SVC_DESCRIPTION, "--description",
+        rc = mmctl_service_texts(ctx, args, svc, SVC_DESCRIPTION,
                                  "description");
     }
 
     if (rc == MMCTL_OK) {
-        rc = mmctl_service_texts(ctx, svc, SVC_CONTENT, "--content",
-                                 "content");
+        rc = mmctl_service_texts(ctx, args, svc, SVC_CONTENT, "content");
     }
 
     if (rc == MMCTL_OK) {
-        rc = mmctl_service_lists(ctx, svc, SVC_KEYWORD, "--keyword",
-                                 "keywords");
+        rc = mmctl_service_lists(ctx, args, svc, SVC_KEYWORD, "keywords");
     }
 
     if (rc == MMCTL_OK) {
-        rc = mmctl_service_lists(ctx, svc, SVC_DOCUMENT, "--document",
-                                 "documents");
+        rc = mmctl_service_lists(ctx, args, svc, SVC_DOCUMENT, "documents");
     }
 
-    if (rc == MMCTL_OK && args->opt[SVC_INTENT]) {
-        v = mmctl_service_all(ctx, SVC_INTENT, &n);
-        intents = json_array();
-
-        for (i = 0; v && i < n; i++) {
-            s = json_string(v[i]);
-            if (s == NULL) {
-                rc = mmctl_usage_error(ctx, "--intent: not valid UTF-8");
-                break;
-            }
-
-            json_array_append_new(intents, s);
-        }
-
-        free(v);
-        json_object_set_new(svc, "intents", intents);
+    if (rc == MMCTL_OK) {
+        rc = mmctl_service_intents(ctx, args, svc);
     }
 
     if (rc == MMCTL_OK) {
@@ -699,7 +639,7 @@ mmctl_service_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *svc)
 static int
 mmctl_service_write(mmctl_ctx_t *ctx, mmctl_args_t *args, int mode)
 {
-    int                   rc, result, locked;
+    int                   rc, result, locked, warnings;
     char                  place[64];
     json_t               *old, *svc, *canon;
     long long             version;
@@ -720,6 +660,18 @@ mmctl_service_write(mmctl_ctx_t *ctx, mmctl_args_t *args, int mode)
         return mmctl_usage_error(ctx, "invalid service code \"%s\": it must "
                                  "match %s", code,
                                  mana_cat_code_regex(MANA_CAT_CODE_SERVICE));
+    }
+
+    if (mode <= MMCTL_SERVICE_UPDATE) {
+        if (args->opt[SVC_POPULAR] && args->opt[SVC_NOT_POPULAR]) {
+            return mmctl_usage_error(ctx, "--popular and --not-popular "
+                                     "exclude each other");
+        }
+
+        if (args->opt[SVC_ENABLED] && args->opt[SVC_DISABLED]) {
+            return mmctl_usage_error(ctx, "--enabled and --disabled exclude "
+                                     "each other");
+        }
     }
 
     if (mode == MMCTL_SERVICE_ADD) {
@@ -785,8 +737,21 @@ mmctl_service_write(mmctl_ctx_t *ctx, mmctl_args_t *args, int mode)
 
     snprintf(place, sizeof(place), "service %s", code);
 
-    if (mana_cat_check_service(svc, "", &p) != 0) {
-        rc = mmctl_catalogue_report(ctx, place, &p, 0);
+    /*
+     * Warnings (a missing Telugu text) as "dept" shows them: only when
+     * texts were given, so that "update --sort 5" does not nag.
+     */
+    warnings = (mode == MMCTL_SERVICE_ADD
+                || (mode == MMCTL_SERVICE_UPDATE
+                    && (args->opt[SVC_NAME_EN] || args->opt[SVC_NAME_TE]
+                        || args->opt[SVC_NAME] || args->opt[SVC_DESCRIPTION]
+                        || args->opt[SVC_CONTENT]
+                        || args->opt[SVC_FORM_FILE])));
+
+    (void) mana_cat_check_service(svc, "", &p);
+
+    rc = mmctl_catalogue_report(ctx, place, &p, warnings);
+    if (rc != MMCTL_OK) {
         goto done;
     }
 
@@ -906,7 +871,9 @@ mmctl_service_row(mmctl_table_t *t, const char *field, json_t *v)
     char        *s, *nl;
     const char  *row[2];
 
+    /* booleans as in every table, "yes" or "no" */
     s = json_is_string(v) ? strdup(json_string_value(v))
+        : json_is_boolean(v) ? strdup(mmctl_text_yes(json_is_true(v)))
         : json_is_null(v) ? strdup("-") : mana_cat_dump_compact(v);
 
     /* a table row is one line */
@@ -1101,8 +1068,8 @@ mmctl_service_list(mmctl_ctx_t *ctx, mmctl_args_t *args)
     mmctl_table_t   t;
 
     static const char  *hdr[8] = {
-        "CODE", "DEPARTMENT", "TYPE", "ENABLED", "POPULAR", "SORT", "NAME",
-        "NAME_TE"
+        "CODE", "DEPARTMENT", "TYPE", "ENABLED", "POPULAR", "SORT", "NAME.EN",
+        "NAME.TE"
     };
 
     if (args->opt[LIST_ENABLED] && args->opt[LIST_DISABLED]) {
@@ -1182,10 +1149,10 @@ mmctl_service_list(mmctl_ctx_t *ctx, mmctl_args_t *args)
             row[0] = json_string_value(json_object_get(v[i], "code"));
             row[1] = json_string_value(json_object_get(v[i], "department"));
             row[2] = json_string_value(json_object_get(v[i], "type"));
-            row[3] = json_is_true(json_object_get(v[i], "enabled"))
-                     ? "yes" : "no";
-            row[4] = json_is_true(json_object_get(v[i], "popular"))
-                     ? "yes" : "no";
+            row[3] = mmctl_text_yes(json_is_true(json_object_get(v[i],
+                                                                 "enabled")));
+            row[4] = mmctl_text_yes(json_is_true(json_object_get(v[i],
+                                                                 "popular")));
             row[5] = sort;
             row[6] = json_string_value(json_object_get(name, "en"));
             row[7] = json_string_value(json_object_get(name, "te"));

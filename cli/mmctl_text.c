@@ -1,12 +1,7 @@
 
 /*
- * Language-keyed texts on the command line.
- *
- * "--name LANG=TEXT" may be given once per language, but mmctl_args_t
- * keeps one value per option (the last).  Rather than change the parser
- * every noun shares, the verb's part of the command line is parsed again
- * here, with the same parser and the same option table, collecting every
- * value of the one option asked for.
+ * Language-keyed texts on the command line: "--name LANG=TEXT", given once
+ * a language, and how catalogue objects are shown.
  */
 
 #include <stdlib.h>
@@ -17,141 +12,51 @@
 #include "mana_utf8.h"
 
 
-static int     mmctl_text_argc;
-static char  **mmctl_text_argv;
-
-
-/* what mmctl.c accepts after every verb, so that the parse here agrees */
-static const mmctl_option_t  mmctl_text_common_options[] = {
-    { "--json", NULL, 0 },
-    { "--help", "-h", 0 },
-    { NULL, NULL, 0 }
-};
-
-
-/*
- * glibc calls ELF constructors with main()'s arguments, which lets this
- * file see the command line again without a change to mmctl.c.  On a C
- * library that does not, argc stays 0 and only the last value of an option
- * is seen.
- */
-
-__attribute__((constructor)) static void
-mmctl_text_save_argv(int argc, char **argv, char **envp)
+int
+mmctl_text_split(mmctl_ctx_t *ctx, const char *opt, const char *arg,
+    char *lang, size_t size, const char **text)
 {
-    (void) envp;
+    const char  *eq;
 
-    mmctl_text_argc = argc;
-    mmctl_text_argv = argv;
+    eq = strchr(arg, '=');
+
+    if (eq == NULL || (size_t) (eq - arg) >= size) {
+        return mmctl_usage_error(ctx, "%s \"%s\": expected LANG=TEXT, "
+                                 "e.g. %s te=...", opt, arg, opt);
+    }
+
+    memcpy(lang, arg, eq - arg);
+    lang[eq - arg] = '\0';
+    *text = eq + 1;
+
+    if (!mana_cat_code_valid(MANA_CAT_CODE_LANG, lang)) {
+        return mmctl_usage_error(ctx, "%s: invalid language \"%s\": use a "
+                                 "code of two or three lower-case letters "
+                                 "(%s)", opt, lang,
+                                 mana_cat_code_regex(MANA_CAT_CODE_LANG));
+    }
+
+    return MMCTL_OK;
 }
 
 
 int
-mmctl_text_values(mmctl_ctx_t *ctx, const mmctl_option_t *opts, int id,
-    const char *last, const char **vals)
+mmctl_text_apply_all(mmctl_ctx_t *ctx, mmctl_args_t *args, int id,
+    json_t *texts)
 {
-    int                 i, n, start, argc, got;
-    char              **argv, **ops;
-    const char         *arg;
-    mmctl_opt_state_t   st;
-
-    if (last == NULL) {
-        return 0;
-    }
-
-    argc = mmctl_text_argc;
-    argv = mmctl_text_argv;
-
-    /*
-     * The verb's arguments start after the first "NOUN VERB" pair: before
-     * the noun there are only global options and their values, and a
-     * value is never followed by a word that is not an option or the noun.
-     */
-    start = -1;
-
-    for (i = 2; i < argc; i++) {
-        if (strcmp(argv[i - 1], ctx->noun->name) == 0
-            && strcmp(argv[i], ctx->verb->name) == 0)
-        {
-            start = i + 1;
-            break;
-        }
-    }
-
-    if (start < 0) {
-        vals[0] = last;
-        return 1;
-    }
-
-    ops = calloc(argc - start + 1, sizeof(char *));
-    if (ops == NULL) {
-        (void) mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        return -1;
-    }
-
-    mmctl_opt_init(&st, argc - start, argv + start, 1);
-    st.ops = ops;
-    n = 0;
-
-    while ((got = mmctl_opt_next(&st, opts, mmctl_text_common_options, &arg))
-           != MMCTL_OPT_END)
-    {
-        if (got == MMCTL_OPT_ERROR) {
-            break;
-        }
-
-        if (got != id) {
-            continue;
-        }
-
-        if (n == MMCTL_TEXT_MAX) {
-            free(ops);
-            (void) mmctl_usage_error(ctx, "%s given more than %d times",
-                                     opts[id].name, MMCTL_TEXT_MAX);
-            return -1;
-        }
-
-        vals[n++] = arg;
-    }
-
-    free(ops);
-
-    /* the parse here must have seen what mmctl.c saw */
-    if (n == 0 || vals[n - 1] != last) {
-        vals[0] = last;
-        return 1;
-    }
-
-    return n;
-}
-
-
-int
-mmctl_text_apply_all(mmctl_ctx_t *ctx, const mmctl_option_t *opts, int id,
-    const char *last, json_t *texts)
-{
-    int          i, n, rc;
+    int          i, rc;
     char         lang[8];
-    const char  *eq, *vals[MMCTL_TEXT_MAX];
+    const char  *opt, *v, *text;
 
-    n = mmctl_text_values(ctx, opts, id, last, vals);
-    if (n < 0) {
-        return MMCTL_USAGE;
-    }
+    opt = ctx->verb->options[id].name;
 
-    for (i = 0; i < n; i++) {
-        eq = strchr(vals[i], '=');
+    for (i = 0; (v = mmctl_args_next(args, id, &i)) != NULL; /* void */ ) {
+        rc = mmctl_text_split(ctx, opt, v, lang, sizeof(lang), &text);
 
-        if (eq == NULL || (size_t) (eq - vals[i]) >= sizeof(lang)) {
-            return mmctl_usage_error(ctx, "%s \"%s\": expected LANG=TEXT, "
-                                     "e.g. %s te=...", opts[id].name,
-                                     vals[i], opts[id].name);
+        if (rc == MMCTL_OK) {
+            rc = mmctl_text_set(ctx, texts, opt, lang, text);
         }
 
-        memcpy(lang, vals[i], eq - vals[i]);
-        lang[eq - vals[i]] = '\0';
-
-        rc = mmctl_text_set(ctx, texts, opts[id].name, lang, eq + 1);
         if (rc != MMCTL_OK) {
             return rc;
         }
@@ -165,12 +70,7 @@ int
 mmctl_text_set(mmctl_ctx_t *ctx, json_t *texts, const char *opt,
     const char *lang, const char *text)
 {
-    if (!mana_cat_code_valid(MANA_CAT_CODE_LANG, lang)) {
-        return mmctl_usage_error(ctx, "%s: invalid language \"%s\": use a "
-                                 "code of two or three lower-case letters "
-                                 "(%s)", opt, lang,
-                                 mana_cat_code_regex(MANA_CAT_CODE_LANG));
-    }
+    /* lang is a constant or came through mmctl_text_split(), which checks */
 
     if (!mana_utf8_valid(text, strlen(text))) {
         return mmctl_error(ctx, MMCTL_FAILED, "failed",

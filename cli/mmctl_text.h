@@ -2,7 +2,7 @@
 /*
  * Language-keyed texts ({"en": "...", "te": "..."}) on the command line:
  * repeated "--name LANG=TEXT" options, the order languages are shown and
- * stored in, and printing the one JSON document of a catalogue verb.
+ * stored in, and printing catalogue objects as tables or JSON.
  */
 
 #ifndef _MMCTL_TEXT_H_INCLUDED_
@@ -14,24 +14,28 @@
 #include "mmctl.h"
 
 
-/* room for every scheduled language of India, and then some */
+/*
+ * The most languages a set of texts is shown with: every scheduled
+ * language of India, and then some.
+ */
 #define MMCTL_TEXT_MAX  64
 
 
 /*
- * Every value of the repeatable option opts[id] given to the current verb,
- * in command-line order, into vals (at most MMCTL_TEXT_MAX).  Returns their
- * number, or -1 after an mmctl_error().
+ * Splits "te=TEXT", the value of option opt, into its language (checked
+ * against the catalogue's rule; size bytes of room) and *text.  A usage
+ * error when it is not that.
  */
-int mmctl_text_values(mmctl_ctx_t *ctx, const mmctl_option_t *opts, int id,
-    const char *last, const char **vals);
+int mmctl_text_split(mmctl_ctx_t *ctx, const char *opt, const char *arg,
+    char *lang, size_t size, const char **text);
 
 /*
- * Applies every "--OPTION LANG=TEXT" of the verb to texts: sets that
- * language's text, or removes the language when TEXT is empty.
+ * Applies every "--OPTION LANG=TEXT" given for option id of the current
+ * verb to texts, in order: sets that language's text, or removes the
+ * language when TEXT is empty.
  */
-int mmctl_text_apply_all(mmctl_ctx_t *ctx, const mmctl_option_t *opts,
-    int id, const char *last, json_t *texts);
+int mmctl_text_apply_all(mmctl_ctx_t *ctx, mmctl_args_t *args, int id,
+    json_t *texts);
 
 /* sets (or with "", removes) one language's text given by option opt */
 int mmctl_text_set(mmctl_ctx_t *ctx, json_t *texts, const char *opt,
@@ -67,7 +71,7 @@ int mmctl_text_print_result(mmctl_ctx_t *ctx, const char *kind, json_t *obj,
 /* prints doc (stolen) as the verb's one JSON document */
 int mmctl_text_print_json(mmctl_ctx_t *ctx, json_t *doc);
 
-/* "yes" / "no" for tables */
+/* a boolean in a table: "yes" or "no", in every noun's tables */
 #define mmctl_text_yes(b)  ((b) ? "yes" : "no")
 
 

@@ -48,7 +48,7 @@ sub build_mmctl {
         . " && cc -O2 -g -Wall -Wextra -Werror -std=gnu11 -Icli -Ilib"
         . " -I'$outdir' cli/*.c lib/*.c '$outdir/mmctl_migrations.c'"
         . ' $(pkg-config --cflags --libs libmariadb libcrypto jansson'
-        . ' libpcre2-8)'
+        . ' libpcre2-8) -lm'
         . " -o '$outdir/mmctl'";
     system($cmd) == 0 or die "cannot build mmctl: $cmd\n";
     return "$outdir/mmctl";

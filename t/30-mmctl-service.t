@@ -198,6 +198,8 @@ ok(!json_of($r)->{changed}, 'import of the export: nothing changed');
 is(version(), $v0 + 1, 'import of the export: no bump');
 $r = mmctl('service', 'export', '-o', "$TMP/e2.json");
 is($r->{rc}, 0, 'export -o: exit 0');
+like($r->{err}, qr/^mmctl: wrote \Q$TMP\E\/e2\.json: 2 departments, 1 office, 4 services$/m,
+     'export -o: says what it wrote, as i18n export does');
 is(slurp("$TMP/e2.json"), $e1, 'export again: identical bytes');
 
 $r = mmctl('--json', 'service', 'export', '-o', "$TMP/e3.json");
@@ -218,6 +220,13 @@ is(json_of($r)->{services}{unchanged}, 4, 'import of the csv: unchanged');
 is(version(), $v0 + 1, 'import of the csv: no bump');
 mmctl('service', 'export', '--format', 'csv', '-o', "$TMP/s2.csv");
 is(slurp("$TMP/s2.csv"), $csv, 'csv export again: identical bytes');
+unlike($csv, qr/\A\xef\xbb\xbf/, 'export csv: no byte-order mark');
+spew("$TMP/bom.csv", "\xef\xbb\xbf$csv");
+$r = mmctl('--json', 'service', 'import', '-n', "$TMP/bom.csv");
+is($r->{rc}, 0, 'import of a csv with a byte-order mark: exit 0')
+    or diag($r->{err});
+is(json_of($r)->{services}{unchanged}, 4,
+   '... the mark skipped: the first column is still "code"');
 is(mmctl('service', 'export')->{out}, $e1, 'json export unchanged by csv');
 
 # --- dry run ---------------------------------------------------------------
@@ -284,13 +293,14 @@ $r = mmctl('service', 'show', 'REV-MUT');
 like($r->{out}, qr/^name\.te\s+భూమి మ్యుటేషన్$/m, 'show: a text row');
 like($r->{out}, qr/^form\[0\]\s+\{"name":"amount"/m, 'show: the form');
 like($r->{out}, qr/^fee\s+25\.5$/m, 'show: the fee');
+like($r->{out}, qr/^popular\s+yes$/m, 'show: a boolean as yes/no');
 $r = mmctl('service', 'show', 'REV-NONE');
 is($r->{rc}, 1, 'show of a missing service: exit 1');
 like($r->{err}, qr/no service REV-NONE/, '... named');
 
 $r = mmctl('service', 'list');
 is($r->{rc}, 0, 'list: exit 0');
-like($r->{out}, qr/^CODE\s+DEPARTMENT\s+TYPE\s+ENABLED\s+POPULAR\s+SORT\s+NAME\s+NAME_TE\n/,
+like($r->{out}, qr/^CODE\s+DEPARTMENT\s+TYPE\s+ENABLED\s+POPULAR\s+SORT\s+NAME\.EN\s+NAME\.TE\n/,
      'list: header');
 like($r->{out}, qr/^REV-MUT\s+REV\s+application\s+yes\s+yes\s+5\s+Land mutation\s+భూమి మ్యుటేషన్$/m,
      'list: a row');
@@ -339,6 +349,81 @@ $r = mmctl('--json', 'service', 'update', 'REV-MUT', '--sort', '5');
 is(json_of($r)->{result}, 'unchanged', 'update to the same: unchanged');
 is(version(), $v + 1, 'update to the same: no bump');
 
+# every option of update at once, each repeatable one more than once: none
+# is dropped, whatever its place in the option table
+$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--department', 'REV',
+           '--type', 'application', '--name-en', 'Land mutation',
+           '--name-te', 'భూమి మ్యుటేషన్', '--name', 'hi=नामांतरण',
+           '--name', 'ur=انتقال', '--description', 'te=యజమాని మార్పు',
+           '--description', 'en=Change the owner', '--fee', '30',
+           '--sla-days', '20', '--keyword', 'en=mutation',
+           '--keyword', 'en=land', '--intent', 'mutation', '--intent',
+           'మ్యుటేషన్', '--document', 'en=Sale deed', '--document',
+           'en=Pattadar passbook', '--content', 'en=x', '--content', 'en=',
+           '--form-file', "$TMP/form.json", '--not-popular', '--enabled',
+           '--sort', '7');
+is($r->{rc}, 0, 'update with every option: exit 0') or diag($r->{err});
+$upd = json_of($r)->{service};
+is_deeply([ @$upd{qw(popular enabled sort fee sla_days)} ],
+          [ JSON::PP::false, JSON::PP::true, 7, 30, 20 ],
+          'update: --not-popular, --enabled, --sort and the numbers');
+is_deeply($upd->{name}, { en => 'Land mutation', te => 'భూమి మ్యుటేషన్',
+                          hi => 'नामांतरण', ur => 'انتقال' },
+          'update: every --name kept, in order');
+is_deeply($upd->{description}, { en => 'Change the owner',
+                                 te => 'యజమాని మార్పు' },
+          'update: every --description');
+is_deeply($upd->{keywords}{en}, [ 'mutation', 'land' ],
+          'update: the keywords in command-line order');
+is_deeply($upd->{documents}{en}, [ 'Sale deed', 'Pattadar passbook' ],
+          'update: every --document');
+is_deeply($upd->{intents}, [ 'mutation', 'మ్యుటేషన్' ],
+          'update: every --intent');
+is_deeply($upd->{content}, {}, 'update: a later empty text removes it');
+
+$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--keyword', 'te=',
+           '--intent', '');
+is($r->{rc}, 0, 'update: empty a list and the intents: exit 0')
+    or diag($r->{err});
+$upd = json_of($r)->{service};
+is_deeply($upd->{keywords}, { en => [ 'mutation', 'land' ] },
+          'update: --keyword te= drops the Telugu keywords');
+is_deeply($upd->{intents}, [], 'update: --intent \'\' leaves none');
+
+$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--popular');
+is_deeply([ json_of($r)->{result}, json_of($r)->{service}{popular} ],
+          [ 'changed', JSON::PP::true ], 'update --popular');
+$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--not-popular');
+is_deeply([ json_of($r)->{result}, json_of($r)->{service}{popular} ],
+          [ 'changed', JSON::PP::false ], 'update --not-popular');
+
+for my $pair ([ '--popular', '--not-popular' ],
+              [ '--enabled', '--disabled' ]) {
+    $r = mmctl('service', 'update', 'REV-MUT', @$pair);
+    is($r->{rc}, 2, "update @$pair: usage error");
+    like($r->{err}, qr/\Q$pair->[0] and $pair->[1] exclude each other\E/,
+         '... named');
+}
+
+$r = mmctl('service', 'update', 'REV-MUT', '--name', 'TE=x');
+is($r->{rc}, 2, 'update --name with a bad language: usage error');
+like($r->{err}, qr/--name: invalid language "TE"/, '... named');
+$r = mmctl('service', 'update', 'REV-MUT', '--keyword', 'land');
+is($r->{rc}, 2, 'update --keyword without LANG=: usage error');
+like($r->{err}, qr/--keyword "land": expected LANG=TEXT/, '... named');
+$r = mmctl('service', 'update', 'REV-MUT', '--name', "te=\xff");
+is($r->{rc}, 1, 'update --name with invalid UTF-8: exit 1');
+like($r->{err}, qr/not valid UTF-8/, '... named');
+
+$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--sort', '5',
+           '--intent', '(?i)mutation', '--intent', 'భూమి', '--name', 'hi=',
+           '--name', 'ur=', '--description', 'te=', '--description',
+           'en=Change the owner in land records', '--fee', 'none',
+           '--sla-days', '15', '--keyword', 'te=మ్యుటేషన్', '--document',
+           'en=Sale deed');
+is($r->{rc}, 0, 'update back: exit 0') or diag($r->{err});
+$v = version();
+
 $r = mmctl('service', 'disable', 'REV-MUT');
 like($r->{out}, qr/^REV-MUT\s+changed\s+\d+$/m, 'disable: changed');
 is($dbh->selectrow_array("SELECT enabled FROM service WHERE code = 'REV-MUT'"),
@@ -347,7 +432,19 @@ is(json_of(mmctl('--json', 'service', 'disable', 'REV-MUT'))->{result},
    'unchanged', 'disable again: unchanged');
 is(json_of(mmctl('--json', 'service', 'enable', 'REV-MUT'))->{result},
    'changed', 'enable: changed');
-is(version(), $v + 3, 'disable and enable: one bump each');
+is(version(), $v + 2, 'disable and enable: one bump each');
+
+# a missing Telugu text is a warning, shown (as by "dept") when texts are
+# given, and not on every later update
+$r = mmctl('service', 'update', 'REV-MUT', '--name-te', '');
+is($r->{rc}, 0, 'update removing the Telugu name: exit 0');
+like($r->{err}, qr/^mmctl: warning: service REV-MUT: name\.te: Telugu is missing$/m,
+     '... a warning');
+$r = mmctl('service', 'update', 'REV-MUT', '--sort', '6');
+is($r->{err}, '', 'update of no text: no warning');
+$r = mmctl('service', 'update', 'REV-MUT', '--name-te', 'భూమి మ్యుటేషన్',
+           '--sort', '5');
+is($r->{err}, '', 'update restoring it: no warning');
 
 refused('add of an existing code',
         [ 'service', 'add', 'REV-MUT', '--department', 'REV', '--type',

@@ -123,11 +123,11 @@ is($st->{version}, $dbh->selectrow_array('SELECT version FROM'
    'stats --json: the version');
 
 $r = mmctl('catalogue', 'stats');
-like($r->{out}, qr/^DEPARTMENT\s+ENABLED\s+SERVICES\s+ON\s+OFFICES\s+information\s+application/,
+like($r->{out}, qr/^DEPARTMENT\s+ENABLED\s+SERVICES\s+ON\s+OFFICES\s+INFORMATION\s+APPLICATION\s+INSTANT_DOCUMENT\s+STATUS_LOOKUP\s+GRIEVANCE\s+PAYMENT$/m,
      'stats: header');
 like($r->{out}, qr/^HLTH\s+yes\s+2\s+1\s+0\s+1\s+0\s+0\s+0\s+1\s+0$/m,
      'stats: a row');
-like($r->{out}, qr/^TOTAL\s+4\s+3\s+1\s+1\s+2\s+0\s+0\s+1\s+0$/m,
+like($r->{out}, qr/^TOTAL\s+-\s+4\s+3\s+1\s+1\s+2\s+0\s+0\s+1\s+0$/m,
      'stats: the total');
 
 # --- warnings: the database as a whole ------------------------------------

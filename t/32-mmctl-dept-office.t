@@ -557,6 +557,42 @@ SKIP: {
     is($complete->('mmctl', 'i18n', 'export', '--format', ''), 'json csv',
        'completes an option\'s values');
     is($complete->('mmctl', '--js'), '--json', 'completes global options');
+    is($complete->('mmctl', 'service', 'update', 'REV-INC', '--not-'),
+       '--not-popular', 'completes service update --not-popular');
+    is($complete->('mmctl', 'service', 'update', 'REV-INC', '--not-popular',
+                   '--so'), '--sort', '... a flag: no value follows it');
+
+    # The completion's tables against what mmctl itself says: every noun of
+    # "mmctl --help", every verb of "mmctl NOUN --help", every option of
+    # "mmctl NOUN VERB --help" (its usage line and its option lines), and
+    # nothing more.
+    my $words = sub { join ' ', sort { $a cmp $b } split ' ', $_[0] };
+    my $help = mm('--help')->{out};
+    my ($nouns) = $help =~ /^Nouns:\n((?:  \S.*\n)+)/m;
+    my @nouns = $nouns =~ /^  (\S+)/mg;
+    is($words->($complete->('mmctl', '')), $words->("@nouns"),
+       'completion: the nouns of mmctl --help');
+
+    for my $noun (@nouns) {
+        my ($verbs) = mm($noun, '--help')->{out}
+                      =~ /^Verbs:\n((?:  \S.*\n)+)/m;
+        my @verbs = $verbs =~ /^  (\S+)/mg;
+        is($words->($complete->('mmctl', $noun, '')),
+           $words->("@verbs --help"), "completion: the verbs of $noun");
+
+        for my $verb (@verbs) {
+            my $r = mm($noun, $verb, '--help');
+            my %opt = ('--json' => 1, '--help' => 1);
+            for my $line (split /\n/, $r->{out}) {
+                next if $line !~ /^Usage:|^\s+-/;
+                $line =~ s/^Usage: mmctl \[global options\] \S+ \S+//;
+                $opt{$1} = 1 while $line =~ /(?<![\w-])(--?[a-z][a-z0-9-]*)/g;
+            }
+            is($words->($complete->('mmctl', $noun, $verb, '-')),
+               $words->(join ' ', keys %opt),
+               "completion: the options of $noun $verb");
+        }
+    }
 }
 
 done_testing();
