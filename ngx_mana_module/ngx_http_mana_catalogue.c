@@ -17,6 +17,7 @@
 
 
 typedef struct {
+    ngx_http_mana_catalogue_conf_t  *conf;
     mana_buf_t                  doc;        /* filled on the event loop */
     mana_buf_t                  messages;
     uint64_t                    version;
@@ -210,6 +211,7 @@ ngx_http_mana_catalogue_versioned(ngx_http_mana_db_job_t *job)
 
     load = ld->task->ctx;
     ngx_memzero(load, sizeof(ngx_http_mana_load_t));
+    load->conf = ld->conf;
     mana_buf_init(&load->doc);
     mana_buf_init(&load->messages);
     load->version = ld->loading;
@@ -455,6 +457,47 @@ ngx_http_mana_catalogue_build(void *data, ngx_log_t *log)
                         json_array_get(row, 2));
     }
 
+    /*
+     * The districts a form may name: those the offices serve (English
+     * names; Telugu ones need a place in the catalogue first).
+     */
+    s->districts = json_array();
+
+    json_array_foreach(s->cat.offices, i, row) {
+        json_t  *d = json_object_get(row, "district");
+        size_t   k;
+        json_t  *seen;
+        int      dup = 0;
+
+        json_array_foreach(s->districts, k, seen) {
+            if (json_equal(json_object_get(seen, "en"), d)) {
+                dup = 1;
+                break;
+            }
+        }
+
+        if (!dup && json_is_string(d)) {
+            json_array_append_new(s->districts, json_pack("{s:O}", "en", d));
+        }
+    }
+
+    s->env.cat = &s->cat;
+    s->env.messages = s->messages;
+    s->env.districts = json_array_size(s->districts) ? s->districts : NULL;
+    s->env.contact = (char *) load->conf->contact.data;
+    s->env.notice_url = (char *) load->conf->notice_url.data;
+    s->env.notice_version = (char *) load->conf->notice_version.data;
+    s->env.session_idle = load->conf->session_idle;
+
+    /* menus, the search index, compiled patterns: built once per version */
+    if (mana_bot_env_init(&s->env) != 0) {
+        snprintf(load->error, sizeof(load->error),
+                 "out of memory building the bot's indexes");
+        mana_catalogue_free(&s->cat);
+        json_decref(s->messages);
+        goto failed;
+    }
+
     s->version = load->version;
 
     ngx_gettimeofday(&tv);
@@ -527,7 +570,12 @@ ngx_http_mana_catalogue_built(ngx_event_t *ev)
 static void
 ngx_http_mana_snapshot_free(ngx_http_mana_snapshot_t *s)
 {
+    mana_bot_env_free(&s->env);
     mana_catalogue_free(&s->cat);
+
+    if (s->districts) {
+        json_decref(s->districts);
+    }
 
     if (s->messages) {
         json_decref(s->messages);

@@ -11,6 +11,7 @@
 #include <ngx_core.h>
 #include <ngx_thread_pool.h>
 
+#include "mana_bot.h"
 #include "mana_catalogue.h"
 
 
@@ -18,6 +19,8 @@ typedef struct {
     uint64_t            version;
     mana_catalogue_t    cat;
     json_t             *messages;   /* {"en": {key: text}, ...} */
+    json_t             *districts;  /* [{"en": ...}] */
+    mana_bot_env_t      env;        /* the bot's indexes over all this */
     ngx_msec_t          load_time;  /* how long building it took, in ms */
 } ngx_http_mana_snapshot_t;
 
@@ -25,6 +28,11 @@ typedef struct {
 typedef struct {
     ngx_msec_t          check;      /* how often the version is looked at */
     ngx_thread_pool_t  *thread_pool;
+    ngx_flag_t          bot;        /* answer citizens (mana_bot) */
+    ngx_str_t           notice_url;
+    ngx_str_t           notice_version;
+    ngx_str_t           contact;    /* the officer to write to */
+    time_t              session_idle;
 } ngx_http_mana_catalogue_conf_t;
 
 

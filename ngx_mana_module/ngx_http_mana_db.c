@@ -300,6 +300,13 @@ ngx_http_mana_db_connect(ngx_http_mana_db_pool_t *pool,
     mysql_options(&dc->mysql, MYSQL_OPT_NONBLOCK, 0);
     mysql_options(&dc->mysql, MYSQL_SET_CHARSET_NAME, "utf8mb4");
     mysql_options(&dc->mysql, MYSQL_INIT_COMMAND, "SET time_zone = '+00:00'");
+    /*
+     * READ COMMITTED: no gap locks, so the sender's claims and the
+     * conversations' outbox inserts do not block each other; uniqueness
+     * and the FOR UPDATE row locks are all the module relies on.
+     */
+    mysql_options(&dc->mysql, MYSQL_INIT_COMMAND,
+                  "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
     mysql_options(&dc->mysql, MYSQL_OPT_LOCAL_INFILE, &off);
 
     ngx_add_timer(&dc->timer, conf->connect_timeout);
@@ -955,8 +962,8 @@ ngx_http_mana_db_done_handler(ngx_event_t *ev)
         job->handler(job);
     }
 
-    if (job->running || job->queued) {
-        /* the handler sent the next batch */
+    if (job->running || job->queued || job->done.posted) {
+        /* the handler sent the next batch (which may have ended already) */
         return;
     }
 

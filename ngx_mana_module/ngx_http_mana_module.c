@@ -234,6 +234,41 @@ static ngx_command_t  ngx_http_mana_commands[] = {
       offsetof(ngx_http_mana_main_conf_t, catalogue.check),
       NULL },
 
+    { ngx_string("mana_bot"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_FLAG,
+      ngx_conf_set_flag_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, catalogue.bot),
+      NULL },
+
+    { ngx_string("mana_session_idle"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_sec_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, catalogue.session_idle),
+      NULL },
+
+    { ngx_string("mana_notice_url"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, catalogue.notice_url),
+      NULL },
+
+    { ngx_string("mana_notice_version"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, catalogue.notice_version),
+      NULL },
+
+    { ngx_string("mana_contact"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, catalogue.contact),
+      NULL },
+
     { ngx_string("mana_thread_pool"),
       NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
       ngx_conf_set_str_slot,
@@ -344,6 +379,8 @@ ngx_http_mana_create_main_conf(ngx_conf_t *cf)
     mmcf->db.query_timeout = NGX_CONF_UNSET_MSEC;
 
     mmcf->catalogue.check = NGX_CONF_UNSET_MSEC;
+    mmcf->catalogue.bot = NGX_CONF_UNSET;
+    mmcf->catalogue.session_idle = NGX_CONF_UNSET;
     mmcf->sender.graph.max_conns = NGX_CONF_UNSET_UINT;
     mmcf->sender.graph.timeout = NGX_CONF_UNSET_MSEC;
     mmcf->sender.graph.keepalive_timeout = NGX_CONF_UNSET_MSEC;
@@ -381,6 +418,20 @@ ngx_http_mana_init_main_conf(ngx_conf_t *cf, void *conf)
     }
 
     ngx_conf_init_msec_value(mmcf->catalogue.check, 1000);
+    ngx_conf_init_value(mmcf->catalogue.bot, 0);
+    ngx_conf_init_value(mmcf->catalogue.session_idle, 1800);
+
+    if (mmcf->catalogue.notice_url.data == NULL) {
+        ngx_str_set(&mmcf->catalogue.notice_url, "");
+    }
+
+    if (mmcf->catalogue.notice_version.data == NULL) {
+        ngx_str_set(&mmcf->catalogue.notice_version, "1");
+    }
+
+    if (mmcf->catalogue.contact.data == NULL) {
+        ngx_str_set(&mmcf->catalogue.contact, "");
+    }
 
     if (mmcf->db_used) {
         /* CPU work of the catalogue (and later PDFs) runs off the loop */

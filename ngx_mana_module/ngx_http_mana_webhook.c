@@ -12,6 +12,7 @@
 #include <openssl/crypto.h>
 
 #include "ngx_http_mana_module.h"
+#include "ngx_http_mana_conversation.h"
 #include "mana_buf.h"
 #include "mana_hmac.h"
 #include "mana_ingest_sql.h"
@@ -25,6 +26,7 @@
 typedef struct {
     ngx_http_request_t      *request;
     ngx_http_mana_db_job_t  *job;
+    ngx_http_mana_conv_t    *conv;
     ngx_uint_t               messages;
     ngx_uint_t               statuses;
     ngx_uint_t               skipped;
@@ -35,6 +37,9 @@ static ngx_int_t ngx_http_mana_handshake(ngx_http_request_t *r);
 static void ngx_http_mana_webhook_body(ngx_http_request_t *r);
 static void ngx_http_mana_webhook_done(ngx_http_mana_db_job_t *job);
 static void ngx_http_mana_webhook_cleanup(void *data);
+static void ngx_http_mana_webhook_answered(void *data, ngx_int_t rc,
+    ngx_uint_t stored, ngx_uint_t duplicate, ngx_uint_t statuses,
+    ngx_uint_t skipped);
 
 
 ngx_int_t
@@ -296,9 +301,11 @@ ngx_http_mana_check_signature(ngx_http_request_t *r, ngx_str_t *body)
 static ngx_int_t
 ngx_http_mana_webhook_store(ngx_http_request_t *r, mana_webhook_t *wh)
 {
+    ngx_int_t                     rc;
     mana_buf_t                    sql;
     ngx_pool_cleanup_t           *cln;
     ngx_http_mana_db_job_t       *job;
+    ngx_http_mana_main_conf_t    *mmcf;
     ngx_http_mana_webhook_ctx_t  *ctx;
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mana_webhook_ctx_t));
@@ -312,6 +319,31 @@ ngx_http_mana_webhook_store(ngx_http_request_t *r, mana_webhook_t *wh)
     ctx->messages = wh->nmessages;
     ctx->statuses = wh->nstatuses;
     ctx->skipped = wh->skipped;
+
+    mmcf = ngx_http_get_module_main_conf(r, ngx_http_mana_module);
+
+    if (mmcf->catalogue.bot) {
+        /* the bot answers in the same transaction that stores */
+        rc = ngx_http_mana_conv_start(r->connection->log, wh,
+                                      ngx_http_mana_webhook_answered, ctx,
+                                      &ctx->conv);
+        if (rc == NGX_ERROR) {
+            return NGX_HTTP_INTERNAL_SERVER_ERROR;
+        }
+
+        if (rc == NGX_BUSY) {
+            ngx_log_error(NGX_LOG_WARN, r->connection->log, 0,
+                          "mana webhook: database queue full, answering 503");
+            ngx_http_mana_count(r, NGX_HTTP_MANA_DB_UNAVAILABLE, 1);
+            return NGX_HTTP_SERVICE_UNAVAILABLE;
+        }
+
+        cln->handler = ngx_http_mana_webhook_cleanup;
+        cln->data = ctx;
+        r->read_event_handler = ngx_http_test_reading;
+
+        return NGX_DONE;
+    }
 
     mana_buf_init(&sql);
     (void) mana_ingest_sql(&sql, wh);
@@ -486,4 +518,40 @@ ngx_http_mana_webhook_cleanup(void *data)
         ngx_http_mana_db_cancel(ctx->job);
         ctx->job = NULL;
     }
+
+    if (ctx->conv) {
+        /* the transaction finishes; Meta's retry finds it stored */
+        ngx_http_mana_conv_detach(ctx->conv);
+        ctx->conv = NULL;
+    }
+}
+
+
+static void
+ngx_http_mana_webhook_answered(void *data, ngx_int_t rc, ngx_uint_t stored,
+    ngx_uint_t duplicate, ngx_uint_t statuses, ngx_uint_t skipped)
+{
+    ngx_http_mana_webhook_ctx_t  *ctx = data;
+
+    ngx_connection_t    *c;
+    ngx_http_request_t  *r;
+
+    ctx->conv = NULL;
+    r = ctx->request;
+    c = r->connection;
+
+    if (rc != NGX_OK) {
+        ngx_http_mana_count(r, NGX_HTTP_MANA_DB_UNAVAILABLE, 1);
+        rc = ngx_http_mana_json_reply(r, NGX_HTTP_SERVICE_UNAVAILABLE,
+                                      "{\"error\":\"database unavailable\"}");
+
+    } else {
+        ngx_http_mana_count(r, NGX_HTTP_MANA_MESSAGES_STORED, stored);
+        ngx_http_mana_count(r, NGX_HTTP_MANA_MESSAGES_DUPLICATE, duplicate);
+        rc = ngx_http_mana_webhook_reply(r, stored, duplicate, statuses,
+                                         skipped);
+    }
+
+    ngx_http_finalize_request(r, rc);
+    ngx_http_run_posted_requests(c);
 }

@@ -30,6 +30,10 @@ our @EXPORT = qw(start_mariadb start_nginx start_mock_graph sign_body
                  json_decode json_encode wait_until);
 
 our $TOP = abs_path(dirname(__FILE__) . '/../../..');
+
+# diagnostics may quote Telugu
+binmode(Test::More->builder->$_, ':encoding(UTF-8)')
+    for qw(output failure_output todo_output);
 our $BUILD = "$TOP/build";
 
 my @cleanup;    # subs run at exit, last started first

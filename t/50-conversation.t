@@ -1,0 +1,221 @@
+#!/usr/bin/env perl
+# Whole conversations through real nginx, MariaDB and the mock Graph API:
+# what the citizen sends goes through the signed webhook, what the bot
+# answers is what the sender delivered to the mock.
+use strict;
+use warnings;
+use utf8;
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use Mana::Test;
+
+my $db = start_mariadb();
+for (['service', 'import', "$Mana::Test::TOP/sql/seed/catalogue.json"],
+     ['i18n', 'import', "$Mana::Test::TOP/sql/seed/messages.json"]) {
+    my ($rc, $out) = $db->mmctl(@$_);
+    $rc == 0 or BAIL_OUT("seed: $out");
+}
+my $dbh = $db->dbh;
+my $graph = start_mock_graph();
+my $ngx = start_nginx($db, workers => 2, graph => $graph,
+    http_extra => 'mana_bot on; mana_catalogue_check 200ms; '
+                . 'mana_notice_url https://mana.example.gov.in/privacy; '
+                . 'mana_notice_version v1;');
+ok(wait_until(sub { my ($h) = $ngx->health; $h->{catalogue} && $h->{catalogue}{services} }, 30,
+              'the catalogue'), 'the workers loaded the demo catalogue');
+
+# --- a citizen ---------------------------------------------------------------
+
+package Citizen {
+    my $seq = 0;
+    sub new {
+        my ($class, $phone) = @_;
+        return bless { phone => $phone, seen => 0 }, $class;
+    }
+    # every reply the mock received for this citizen so far
+    sub all { my ($s) = @_; grep { $_->{to} eq $s->{phone} } $graph->requests }
+    sub post {
+        my ($s, $msg, $want) = @_;
+        $seq++;
+        $msg->{from} = $s->{phone};
+        $msg->{id} //= "wamid.conv.$s->{phone}.$seq";
+        $msg->{timestamp} //= '' . time;
+        my $r = $ngx->post_webhook(Mana::Test::wh_payload(
+            contacts => [ { wa_id => $s->{phone}, user_id => "IN.$s->{phone}" } ],
+            messages => [ $msg ]));
+        Test::More::is($r->{status}, 200, "webhook answered 200") or return ();
+        # the replies of this turn, as the mock received them
+        Mana::Test::wait_until(sub { scalar($s->all) > $s->{seen} }, 10, 'a reply')
+            or return ();
+        select undef, undef, undef, 0.3;    # a turn may send several
+        my @all = $s->all;
+        my @new = @all[$s->{seen} .. $#all];
+        $s->{seen} = @all;
+        return map { Mana::Test::json_decode($_->{body}) } @new;
+    }
+    sub say { $_[0]->post({ type => 'text', text => { body => $_[1] } }) }
+    sub tap {
+        my ($s, $id, $list) = @_;
+        my $kind = $list ? 'list_reply' : 'button_reply';
+        $s->post({ type => 'interactive', interactive => { type => $kind,
+                   $kind => { id => $id, title => 'x' } } });
+    }
+}
+
+# what a reply offers: button and row ids, and its text
+sub ids {
+    my ($m) = @_;
+    my $a = $m->{interactive}{action} // {};
+    return (map({ $_->{reply}{id} } @{ $a->{buttons} // [] }),
+            map({ map { $_->{id} } @{ $_->{rows} } } @{ $a->{sections} // [] }));
+}
+sub text_of { my ($m) = @_; $m->{text}{body} // $m->{interactive}{body}{text} // '' }
+sub last_of { $_[-1] }
+
+# the Cloud API limits on every message the mock ever received
+sub check_limits {
+    my $bad = 0;
+    for my $r ($graph->requests) {
+        my $m = json_decode($r->{body});
+        my $ia = $m->{interactive} or next;
+        my @b = @{ $ia->{action}{buttons} // [] };
+        my $rows = 0;
+        $rows += @{ $_->{rows} } for @{ $ia->{action}{sections} // [] };
+        $bad++ if @b > 3 || $rows > 10 || length($ia->{body}{text}) > 1024
+            || grep({ length($_->{reply}{title}) > 20 } @b)
+            || grep({ grep { length($_->{title}) > 24 || length($_->{description} // '') > 72 }
+                      @{ $_->{rows} } } @{ $ia->{action}{sections} // [] });
+    }
+    return $bad;
+}
+
+# --- English: first contact to an application reference -----------------
+
+my $ravi = Citizen->new('919100000001');
+my @r = $ravi->say('Hi');
+my %ids = map { $_ => 1 } map { ids($_) } @r;
+ok($ids{'lang:te'} && $ids{'lang:en'} && $ids{'lang:hi'}, 'first contact: the language choice');
+
+@r = $ravi->tap('lang:en');
+like(text_of($r[-1]), qr/privacy|personal|data/i, 'then the privacy notice, in English');
+like(text_of($r[-1]), qr{https://mana\.example\.gov\.in/privacy}, 'with the link to the full notice');
+ok((grep { $_ eq 'btn:accept' } ids($r[-1])), 'and an accept button');
+
+@r = $ravi->tap('btn:accept');
+my @menu = grep { grep { /^dept:/ } ids($_) } @r;
+ok(@menu, 'accepting shows the main menu of departments');
+is(scalar $dbh->selectrow_array(q{SELECT COUNT(*) FROM consent c JOIN citizen z ON z.id = c.citizen_id
+                                  WHERE z.phone = ? AND c.notice_version = 'v1'}, undef, $ravi->{phone}),
+   1, 'the acceptance is recorded with the notice version');
+ok((grep { /^menu:2$/ } ids($menu[0])), 'the menu pages ("More...")');
+
+@r = $ravi->tap('menu:2', 1);
+ok((grep { /^dept:/ } map { ids($_) } @r), 'page 2 lists more departments');
+
+@r = $ravi->tap('dept:REV', 1);
+ok((grep { $_ eq 'svc:REV-INC' } map { ids($_) } @r), 'Revenue lists the income certificate');
+
+@r = $ravi->tap('svc:REV-INC', 1);
+my $q = text_of($r[-1]);
+ok(length $q, "the form's first question: $q");
+
+# answers: name, father's name, district, income; an invalid income first
+my @answers = ('Ravi Kumar', 'Suresh Kumar', 'Guntur');
+for my $a (@answers) {
+    @r = $ravi->say($a);
+}
+@r = $ravi->say('a lot');
+like(text_of($r[-1]), qr/amount|income|number|valid|rupees/i, 'an invalid income is refused, and asked again');
+@r = $ravi->say('85,000');
+# optional fields may follow: skip them until the summary's buttons come
+for (1 .. 6) {
+    last if grep { $_ eq 'btn:confirm' } map { ids($_) } @r;
+    @r = (grep { $_ eq 'btn:skip' } map { ids($_) } @r) ? $ravi->tap('btn:skip') : $ravi->say('skip');
+}
+my ($summary) = grep { grep { $_ eq 'btn:confirm' } ids($_) } @r;
+ok($summary, 'a summary with Confirm / Edit / Cancel');
+like(text_of($summary), qr/Ravi Kumar/, 'showing the answers');
+
+@r = $ravi->tap('btn:confirm');
+my ($ref) = text_of($r[-1]) =~ /\b(REV-INC-\d{4}-\d{6})\b/;
+ok($ref, "confirmed: the reference $ref") or diag text_of($r[-1]);
+my $app = $dbh->selectrow_hashref('SELECT * FROM application WHERE ref = ?', undef, $ref // '');
+ok($app, 'the application is stored');
+is($app->{status}, 'submitted', 'submitted');
+is($app->{district}, 'Guntur', 'for the district given');
+ok($app->{office_id}, "routed to an office of that district ($app->{office_id})");
+is(json_decode($app->{fields})->{annual_income} =~ /85/ ? 1 : 0, 1, 'with the answers');
+ok($app->{due_date}, "and its SLA date ($app->{due_date})");
+
+# status lookup of that reference
+@r = $ravi->say("status $ref");
+like(join("\n", map { text_of($_) } @r), qr/\Q$ref\E/, 'status <ref> answers with the status');
+@r = $ravi->say('status REV-INC-2026-999999');
+like(join("\n", map { text_of($_) } @r), qr/REV-INC-2026-999999/, 'an unknown reference is said so');
+
+# a deep link's text starts a service directly
+@r = $ravi->say('REV-CST');
+ok(scalar(@r), 'a service code opens that service');
+
+# cancel midway
+@r = $ravi->say('cancel');
+ok(scalar(@r), 'cancel answers');
+
+# search hit and miss
+@r = $ravi->say('ration card');
+ok((grep { /^svc:CSUP-/ } map { ids($_) } @r), 'search finds the ration card services');
+@r = $ravi->say('qwertyuiop zxcv');
+ok(scalar(@r), 'a search with no match answers too');
+
+# --- Telugu --------------------------------------------------------------
+
+my $lakshmi = Citizen->new('919100000002');
+$lakshmi->say('హాయ్');
+@r = $lakshmi->tap('lang:te');
+like(text_of($r[-1]), qr/[\x{0C00}-\x{0C7F}]/, 'the notice in Telugu');
+@r = $lakshmi->tap('btn:accept');
+ok((grep { /^dept:/ } map { ids($_) } @r), 'the menu');
+my ($list) = grep { $_->{interactive}{action}{sections} } @r;
+like(join(' ', map { map { $_->{title} } @{ $_->{rows} } } @{ $list->{interactive}{action}{sections} }),
+     qr/[\x{0C00}-\x{0C7F}]/, 'with Telugu department names');
+is(scalar $dbh->selectrow_array('SELECT language FROM citizen WHERE phone = ?', undef, $lakshmi->{phone}),
+   'te', "the citizen's language is kept");
+
+# --- the same message twice: one answer ----------------------------------
+
+my $dup = { type => 'text', text => { body => 'menu' }, id => 'wamid.conv.dup.1' };
+$lakshmi->post({ %$dup });
+my $before = scalar($lakshmi->all);
+my $r2 = $ngx->post_webhook(wh_payload(contacts => [ { wa_id => $lakshmi->{phone} } ],
+    messages => [ { %$dup, from => $lakshmi->{phone}, timestamp => '1760000000' } ]));
+is($r2->{status}, 200, 'a retried delivery: 200');
+is(json_decode($r2->{content})->{duplicate}, 1, 'recognised as a duplicate');
+sleep 1;
+is(scalar($lakshmi->all), $before, 'and not answered again');
+
+# --- concurrency: two messages of one citizen at once; many citizens ------
+
+my $c1 = json_encode(wh_payload(contacts => [ { wa_id => '919100000003' } ], messages => [
+    { from => '919100000003', id => 'wamid.cc.1', timestamp => '1760000000', type => 'text', text => { body => 'Hi' } } ]));
+my $c2 = json_encode(wh_payload(contacts => [ { wa_id => '919100000003' } ], messages => [
+    { from => '919100000003', id => 'wamid.cc.2', timestamp => '1760000001', type => 'text', text => { body => 'Hi' } } ]));
+my @res = $ngx->concurrent_posts($c1, $c2);
+is(scalar(grep { $_->[0] == 200 } @res), 2, 'two messages of one citizen at once: both 200');
+is(scalar $dbh->selectrow_array(q{SELECT version FROM session s JOIN citizen c ON c.id = s.citizen_id
+                                  WHERE c.phone = '919100000003'}), 1,
+   'the session was updated twice, one after the other (no lost update)');
+
+my @many = map {
+    json_encode(wh_payload(contacts => [ { wa_id => "91920000$_" } ], messages => [
+        { from => "91920000$_", id => "wamid.many.$_", timestamp => '1760000000', type => 'text', text => { body => 'Hi' } } ]))
+} 1000 .. 1099;
+@res = $ngx->concurrent_posts(@many);
+my @ok = grep { $_->[0] == 200 } @res;
+ok(@ok >= 90, '100 citizens at once: answered (' . scalar(@ok) . ' with 200, the rest 503 for a retry)');
+ok(wait_until(sub { scalar(grep { $_->{to} =~ /^91920000/ } $graph->requests) >= @ok }, 30, 'replies'),
+   'each stored message got its reply delivered');
+
+is(check_limits(), 0, 'every message sent kept within the Cloud API limits');
+
+finish_tests();
