@@ -54,6 +54,7 @@ extern const char   *ngx_http_mana_counter_names[];
 
 
 ngx_int_t ngx_http_mana_webhook_handler(ngx_http_request_t *r);
+void ngx_http_mana_webhook_process(ngx_http_request_t *r, ngx_str_t *body);
 ngx_int_t ngx_http_mana_health_handler(ngx_http_request_t *r);
 
 ngx_int_t ngx_http_mana_stats_init_conf(ngx_conf_t *cf,

@@ -387,15 +387,8 @@ ngx_http_mana_webhook_store(ngx_http_request_t *r, mana_webhook_t *wh)
 static void
 ngx_http_mana_webhook_body(ngx_http_request_t *r)
 {
-    ngx_int_t       rc;
-    ngx_str_t       body;
-    ngx_uint_t      status;
-    mana_wh_rc_e    prc;
-    mana_webhook_t  wh;
-
-    ngx_http_mana_loc_conf_t  *mlcf;
-
-    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mana_module);
+    ngx_str_t   body;
+    ngx_uint_t  status;
 
     ngx_http_mana_count(r, NGX_HTTP_MANA_WEBHOOKS, 1);
 
@@ -415,8 +408,28 @@ ngx_http_mana_webhook_body(ngx_http_request_t *r)
         return;
     }
 
-    prc = mana_webhook_parse(&wh, (const char *) body.data, body.len,
-                             mlcf->max_depth);
+    ngx_http_mana_webhook_process(r, &body);
+}
+
+
+/*
+ * A verified payload: parse, store (with the bot when it is on), answer.
+ * The sandbox enters here too, with payloads it built itself.  Finalizes
+ * the request, now or when the transaction ends.
+ */
+void
+ngx_http_mana_webhook_process(ngx_http_request_t *r, ngx_str_t *body)
+{
+    ngx_int_t       rc;
+    mana_wh_rc_e    prc;
+    mana_webhook_t  wh;
+
+    ngx_http_mana_loc_conf_t  *mlcf;
+
+    mlcf = ngx_http_get_module_loc_conf(r, ngx_http_mana_module);
+
+    prc = mana_webhook_parse(&wh, (const char *) body->data, body->len,
+                             mlcf->max_depth ? mlcf->max_depth : 32);
 
     if (prc == MANA_WH_NO_MEMORY) {
         mana_webhook_free(&wh);
