@@ -117,7 +117,7 @@ ok((grep { /^dept:/ } map { ids($_) } @r), 'page 2 lists more departments');
 ok((grep { $_ eq 'svc:REV-INC' } map { ids($_) } @r), 'Revenue lists the income certificate');
 
 @r = $ravi->tap('svc:REV-INC', 1);
-my $q = text_of($r[-1]);
+my ($q) = split /\n/, text_of($r[-1]);
 ok(length $q, "the form's first question: $q");
 
 # answers: name, father's name, district, income; an invalid income first
@@ -168,6 +168,31 @@ ok((grep { /^svc:CSUP-/ } map { ids($_) } @r), 'search finds the ration card ser
 @r = $ravi->say('qwertyuiop zxcv');
 ok(scalar(@r), 'a search with no match answers too');
 
+# --- a grievance with a photo and a location, across a reload ------------
+
+@r = $ravi->say('PGRS-NEW');
+ok((grep { /^opt:/ } map { ids($_) } @r), 'a grievance asks its category first');
+@r = $ravi->tap('opt:revenue');
+@r = $ravi->say('The survey of my land has been pending for six months');
+@r = $ravi->say('Guntur');
+
+# nginx reloads in the middle of the conversation: it goes on
+$ngx->reload;
+@r = $ravi->say('Tenali');
+like(join("\n", map { text_of($_) } @r), qr/photo|image/i, 'after a reload, the conversation goes on: the photo question');
+@r = $ravi->post({ type => 'image', image => { id => '1479537139650973', mime_type => 'image/jpeg',
+                                                sha256 => 'x', caption => 'the land' } });
+like(join("\n", map { text_of($_) } @r), qr/location/i, 'then the location');
+@r = $ravi->post({ type => 'location', location => { latitude => 16.2379, longitude => 80.6469,
+                                                      name => 'Tenali' } });
+my ($gref) = join("\n", map { text_of($_) } @r) =~ /\b(PGRS-NEW-\d{4}-\d{6})\b/;
+ok($gref, "the grievance is registered: $gref") or diag join("\n", map { text_of($_) } @r);
+my $grv = $dbh->selectrow_hashref('SELECT * FROM grievance WHERE ref = ?', undef, $gref // '');
+is($grv->{media_id}, '1479537139650973', 'with the photo');
+ok(abs($grv->{latitude} - 16.2379) < 1e-4 && abs($grv->{longitude} - 80.6469) < 1e-4, 'and the location');
+is($grv->{category}, 'revenue', 'and the category');
+ok($grv->{due_date}, "due $grv->{due_date}");
+
 # --- Telugu --------------------------------------------------------------
 
 my $lakshmi = Citizen->new('919100000002');
@@ -217,5 +242,30 @@ ok(wait_until(sub { scalar(grep { $_->{to} =~ /^91920000/ } $graph->requests) >=
    'each stored message got its reply delivered');
 
 is(check_limits(), 0, 'every message sent kept within the Cloud API limits');
+
+# --- an idle session expires; an unfinished form is not continued ----------
+
+my $short = start_nginx($db, workers => 1, graph => $graph,
+    http_extra => 'mana_bot on; mana_catalogue_check 200ms; mana_session_idle 2s;');
+ok(wait_until(sub { my ($h) = $short->health; $h->{catalogue} && $h->{catalogue}{services} }, 30,
+              'the catalogue'), 'a second nginx with a 2 s idle limit');
+{
+    my $main = $ngx;
+    $ngx = $short;
+    my $sita = Citizen->new('919100000009');
+    $sita->say('Hi');
+    $sita->tap('lang:en');
+    $sita->tap('btn:accept');
+    @r = $sita->say('REV-INC');
+    sleep 3;
+    @r = $sita->say('Sita Devi');
+    like(join("\n", map { text_of($_) } @r), qr/closed|expired|again/i,
+         'an answer after the idle limit: the form was closed, said so');
+    ok((grep { /^(dept|menu|pop):/ } map { ids($_) } @r), 'and the menu offered');
+    is(scalar $dbh->selectrow_array(q{SELECT COUNT(*) FROM application a JOIN citizen c
+                                      ON c.id = a.citizen_id WHERE c.phone = ?}, undef, $sita->{phone}),
+       0, 'nothing was submitted');
+    $ngx = $main;
+}
 
 finish_tests();
