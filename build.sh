@@ -289,6 +289,11 @@ case "${1:-}" in
     bench)
         build_all
         shift
+        if [ $# -eq 0 ]; then
+            # both: raw webhook ingestion, then whole conversations
+            perl bench/bench.pl
+            exec perl bench/bench.pl --bot
+        fi
         exec perl bench/bench.pl "$@"
         ;;
     clean) rm -rf "$build"; say "removed $build (the local stack's data in $var is kept)" ;;

@@ -15,12 +15,18 @@ use Test::More ();    # the harness reports through it
 use Mana::Test;
 
 my %o = (duration => 10, connections => 64, threads => 2, pool => 16,
-         workers => 2, relaxed => 0);
+         workers => 2, relaxed => 0, bot => 0);
 GetOptions(\%o, 'duration=i', 'connections=i', 'threads=i', 'pool=i',
-           'workers=i', 'relaxed') or die "usage: see the top of $0\n";
+           'workers=i', 'relaxed', 'bot') or die "usage: see the top of $0\n";
 
 Test::More->builder->no_ending(1);
-Test::More->builder->output('/dev/null');
+Test::More->builder->output('/dev/null') unless $ENV{MANA_BENCH_DEBUG};
+
+if ($o{bot}) {
+    require "$FindBin::Bin/bench_bot.pl";
+    bench_bot(\%o);
+    exit 0;
+}
 
 my $db = start_mariadb(durable => !$o{relaxed}, private => 1);
 my $ngx = start_nginx($db, workers => $o{workers}, pool_size => $o{pool},

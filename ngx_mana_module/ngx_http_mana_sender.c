@@ -423,8 +423,8 @@ ngx_http_mana_sender_result(ngx_http_mana_sender_t *sender,
     if (res->verdict == MANA_SEND_OK) {
         mana_buf_adds(sql, "UPDATE IGNORE outbox SET state = 2, wamid = ");
         mana_buf_add_sql_text(sql, res->wamid, ngx_strlen(res->wamid));
-        mana_buf_adds(sql, ", lease_owner = NULL, error_code = NULL, "
-                           "error_text = NULL");
+        mana_buf_adds(sql, ", sent_at = NOW(3), lease_owner = NULL, "
+                           "error_code = NULL, error_text = NULL");
         goto where;
     }
 

@@ -119,7 +119,9 @@ sub start {
     if (!$pid) {
         open STDOUT, '>', '/dev/null';
         open STDERR, '>', '/dev/null';
-        exec('mariadbd', '--no-defaults', "--user=$self->{os_user}",
+        # benchmarks pin the server to a core of its own
+        exec((defined $self->{cpu} ? ('taskset', '-c', $self->{cpu}) : ()),
+             'mariadbd', '--no-defaults', "--user=$self->{os_user}",
              "--datadir=$dir/data", "--socket=$self->{socket}",
              "--tmpdir=$dir/tmp",
              "--pid-file=$dir/mysqld.pid", "--port=$self->{port}",
@@ -159,7 +161,8 @@ package Mana::Test;
 sub start_mariadb {
     my (%opt) = @_;
     my $self = bless { database => 'mana', module_user => 'mana_module',
-                       durable => $opt{durable} }, 'Mana::Test::MariaDB';
+                       durable => $opt{durable}, cpu => $opt{cpu} },
+                     'Mana::Test::MariaDB';
     my $dir = $self->{dir} = tmpdir();
 
     if ($ENV{MANA_TEST_DB_SOCKET} && !$opt{private}) {
@@ -452,7 +455,8 @@ CONF
         return ($rc, $out);
     }
 
-    my ($rc, $out) = run_cmd($self->nginx_cmd());
+    my ($rc, $out) = run_cmd((defined $opt{cpu} ? ('taskset', '-c', $opt{cpu}) : ()),
+                             $self->nginx_cmd());
     $rc == 0 or BAIL_OUT("nginx did not start: $out " . $self->error_log_text);
     wait_until(sub {
         IO::Socket::INET->new(PeerAddr => "127.0.0.1:$self->{port}") ? 1 : 0
