@@ -332,8 +332,10 @@ ngx_http_mana_conv_batch(ngx_http_mana_db_job_t *job)
     if (rc != NGX_OK || mana_buf_failed(&sql)
         || ngx_http_mana_db_job_sql(job, sql.len) == NULL)
     {
+        /* the job lets go of its connection: the pool rolls back */
         mana_buf_free(&sql);
-        ngx_http_mana_conv_finish(cv, NGX_ERROR);
+        ngx_http_mana_conv_finish(cv, rc == NGX_DECLINED ? NGX_BUSY
+                                                         : NGX_ERROR);
         return;
     }
 
@@ -352,11 +354,21 @@ ngx_http_mana_conv_next(ngx_http_mana_conv_t *cv, mana_buf_t *sql)
         cv->msg++;
     }
 
-    if (cv->msg == cv->wh.nmessages || ngx_http_mana_catalogue() == NULL) {
-        /* no snapshot yet: messages are stored, the bot answers later */
+    if (cv->msg == cv->wh.nmessages) {
         cv->phase = NGX_HTTP_MANA_CONV_COMMIT;
         mana_buf_adds(sql, "COMMIT");
         return NGX_OK;
+    }
+
+    if (ngx_http_mana_catalogue() == NULL) {
+        /*
+         * A worker just started has no snapshot yet: roll back and let
+         * Meta retry in a moment, rather than store a message nobody
+         * would ever answer.
+         */
+        ngx_snprintf(cv->error, sizeof(cv->error),
+                     "the catalogue is not loaded yet%Z");
+        return NGX_DECLINED;
     }
 
     cv->phase = NGX_HTTP_MANA_CONV_CITIZEN;
@@ -435,6 +447,16 @@ ngx_http_mana_conv_step(ngx_http_mana_conv_t *cv, mana_buf_t *sql)
 
     cv->replied += json_array_size(cv->replies);
     cv->phase = NGX_HTTP_MANA_CONV_TURN;
+
+    /* the last new message: commit in the same round trip */
+    for (i = cv->msg + 1; i < cv->wh.nmessages; i++) {
+        if (cv->is_new[i]) {
+            return NGX_OK;
+        }
+    }
+
+    mana_buf_adds(sql, "COMMIT");
+    cv->phase = NGX_HTTP_MANA_CONV_COMMIT;
 
     return NGX_OK;
 }

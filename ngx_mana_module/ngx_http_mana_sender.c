@@ -62,6 +62,7 @@ struct ngx_http_mana_sender_s {
     unsigned                     claiming:1;
     unsigned                     flushing:1;
     unsigned                     more:1;
+    unsigned                     kicked:1;  /* rows came during a claim */
 };
 
 
@@ -151,7 +152,16 @@ ngx_http_mana_sender_kick(void)
 {
     ngx_http_mana_sender_t  *sender = ngx_http_mana_sender;
 
-    if (sender && !sender->kick.posted) {
+    if (sender == NULL) {
+        return;
+    }
+
+    /* a claim in flight may have missed the new rows: look once more */
+    if (sender->claiming) {
+        sender->kicked = 1;
+    }
+
+    if (!sender->kick.posted) {
         ngx_post_event(&sender->kick, &ngx_posted_events);
     }
 }
@@ -368,10 +378,13 @@ ngx_http_mana_sender_claimed(ngx_http_mana_db_job_t *job)
     sender->claiming = 0;
 
     if (job->rc == NGX_OK) {
-        /* a full batch: there is probably more due */
+        /* a full batch, or rows committed meanwhile: look again at once */
         sender->more = job->affected[0] >= ngx_min(sender->conf->batch,
-                                            sender->conf->graph.max_conns * 4);
+                                            sender->conf->graph.max_conns * 4)
+                       || sender->kicked;
     }
+
+    sender->kicked = 0;
 
     ngx_http_mana_sender_wake(sender);
 }
