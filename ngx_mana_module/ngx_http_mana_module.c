@@ -7,6 +7,7 @@
 #include <ngx_http.h>
 
 #include "ngx_http_mana_module.h"
+#include "ngx_http_mana_sandbox.h"
 
 
 static void *ngx_http_mana_create_main_conf(ngx_conf_t *cf);
@@ -20,6 +21,11 @@ static char *ngx_http_mana_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_mana_sandbox_flag(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf);
+static char *ngx_http_mana_sandbox_merge(ngx_conf_t *cf,
+    ngx_http_mana_loc_conf_t *prev, ngx_http_mana_loc_conf_t *conf);
+static ngx_int_t ngx_http_mana_postconfiguration(ngx_conf_t *cf);
 static ngx_int_t ngx_http_mana_sender_init_conf(ngx_conf_t *cf,
     ngx_http_mana_main_conf_t *mmcf);
 static ngx_int_t ngx_http_mana_init_process(ngx_cycle_t *cycle);
@@ -318,13 +324,27 @@ static ngx_command_t  ngx_http_mana_commands[] = {
       offsetof(ngx_http_mana_loc_conf_t, max_depth),
       &ngx_http_mana_depth_bounds },
 
+    { ngx_string("mana_sandbox"),
+      NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_FLAG,
+      ngx_http_mana_sandbox_flag,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mana_loc_conf_t, sandbox),
+      NULL },
+
+    { ngx_string("mana_sandbox_number_id"),
+      NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      offsetof(ngx_http_mana_loc_conf_t, sandbox_number_id),
+      NULL },
+
       ngx_null_command
 };
 
 
 static ngx_http_module_t  ngx_http_mana_module_ctx = {
     NULL,                                  /* preconfiguration */
-    NULL,                                  /* postconfiguration */
+    ngx_http_mana_postconfiguration,       /* postconfiguration */
 
     ngx_http_mana_create_main_conf,        /* create main configuration */
     ngx_http_mana_init_main_conf,          /* init main configuration */
@@ -483,10 +503,12 @@ ngx_http_mana_create_loc_conf(ngx_conf_t *cf)
      *     mlcf->handler = NULL;
      *     mlcf->app_secret = { 0, NULL };
      *     mlcf->verify_token = { 0, NULL };
+     *     mlcf->sandbox_number_id = { 0, NULL };
      */
 
     mlcf->max_body = NGX_CONF_UNSET_SIZE;
     mlcf->max_depth = NGX_CONF_UNSET_UINT;
+    mlcf->sandbox = NGX_CONF_UNSET;
 
     return mlcf;
 }
@@ -504,6 +526,10 @@ ngx_http_mana_merge_loc_conf(ngx_conf_t *cf, void *parent, void *child)
     ngx_conf_merge_str_value(conf->verify_token, prev->verify_token, "");
     ngx_conf_merge_size_value(conf->max_body, prev->max_body, 1024 * 1024);
     ngx_conf_merge_uint_value(conf->max_depth, prev->max_depth, 32);
+
+    if (ngx_http_mana_sandbox_merge(cf, prev, conf) != NGX_CONF_OK) {
+        return NGX_CONF_ERROR;
+    }
 
     if (conf->handler != ngx_http_mana_webhook_handler) {
         return NGX_CONF_OK;
@@ -556,6 +582,100 @@ ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
     mmcf->db_used = 1;
 
     return NGX_CONF_OK;
+}
+
+
+/* the sandbox talks to the database: a pool is needed where it is on */
+static char *
+ngx_http_mana_sandbox_flag(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
+{
+    char                       *rv;
+    ngx_http_mana_loc_conf_t   *mlcf = conf;
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    rv = ngx_conf_set_flag_slot(cf, cmd, conf);
+
+    if (rv == NGX_CONF_OK && mlcf->sandbox) {
+        mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mana_module);
+        mmcf->db_used = 1;
+        mmcf->sandbox_used = 1;
+    }
+
+    return rv;
+}
+
+
+static char *
+ngx_http_mana_sandbox_merge(ngx_conf_t *cf, ngx_http_mana_loc_conf_t *prev,
+    ngx_http_mana_loc_conf_t *conf)
+{
+    u_char                    *p, *last;
+    ngx_http_core_loc_conf_t  *clcf;
+
+    ngx_conf_merge_value(conf->sandbox, prev->sandbox, 0);
+    ngx_conf_merge_str_value(conf->sandbox_number_id,
+                             prev->sandbox_number_id, "sandbox");
+
+    /*
+     * The number id becomes the Graph path the sender posts to, and an
+     * outbox column: keep it to characters that need no escaping anywhere.
+     */
+
+    last = conf->sandbox_number_id.data + conf->sandbox_number_id.len;
+
+    for (p = conf->sandbox_number_id.data; p < last; p++) {
+        if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z')
+              || (*p >= 'A' && *p <= 'Z') || *p == '.' || *p == '_'
+              || *p == '-'))
+        {
+            break;
+        }
+    }
+
+    if (p != last || conf->sandbox_number_id.len == 0
+        || conf->sandbox_number_id.len > 64)
+    {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                           "invalid \"mana_sandbox_number_id\" \"%V\": "
+                           "use 1 to 64 letters, digits, \".\", \"_\" "
+                           "or \"-\"", &conf->sandbox_number_id);
+        return NGX_CONF_ERROR;
+    }
+
+    if (!conf->sandbox) {
+        return NGX_CONF_OK;
+    }
+
+    /*
+     * Bodies are read into memory, never into a temporary file (that would
+     * mean blocking reads): the buffer must hold the largest body the
+     * sandbox takes.  nginx allocates only what a request's Content-Length
+     * needs, so a larger buffer costs other requests nothing.
+     */
+
+    clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
+
+    if (clcf->client_body_buffer_size < NGX_HTTP_MANA_SANDBOX_MAX_BODY) {
+        clcf->client_body_buffer_size = NGX_HTTP_MANA_SANDBOX_MAX_BODY;
+    }
+
+    return NGX_CONF_OK;
+}
+
+
+static ngx_int_t
+ngx_http_mana_postconfiguration(ngx_conf_t *cf)
+{
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mana_module);
+
+    /* the sandbox's content handler costs nothing where nobody uses it */
+    if (mmcf->sandbox_used) {
+        return ngx_http_mana_sandbox_init(cf);
+    }
+
+    return NGX_OK;
 }
 
 

@@ -22,6 +22,7 @@ typedef struct {
     ngx_str_t                  thread_pool;
     ngx_shm_zone_t            *stats_zone;
     ngx_flag_t                 db_used;    /* some location needs the db */
+    ngx_flag_t                 sandbox_used;
 } ngx_http_mana_main_conf_t;
 
 
@@ -31,6 +32,8 @@ typedef struct {
     ngx_str_t                  verify_token;
     size_t                     max_body;
     ngx_uint_t                 max_depth;
+    ngx_flag_t                 sandbox;
+    ngx_str_t                  sandbox_number_id;
 } ngx_http_mana_loc_conf_t;
 
 
@@ -56,6 +59,7 @@ extern const char   *ngx_http_mana_counter_names[];
 ngx_int_t ngx_http_mana_webhook_handler(ngx_http_request_t *r);
 void ngx_http_mana_webhook_process(ngx_http_request_t *r, ngx_str_t *body);
 ngx_int_t ngx_http_mana_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mana_sandbox_init(ngx_conf_t *cf);
 
 ngx_int_t ngx_http_mana_stats_init_conf(ngx_conf_t *cf,
     ngx_http_mana_main_conf_t *mmcf);
