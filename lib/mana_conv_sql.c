@@ -55,7 +55,17 @@ mana_conv_sql_citizen(mana_buf_t *sql, const mana_wh_message_t *m)
                        "FROM citizen c LEFT JOIN session s "
                        "ON s.citizen_id = c.id WHERE ");
 
-    if (m->bsuid) {
+    /*
+     * The row the upsert touched: by BSUID, or by the phone when the phone
+     * already belonged to a row with another BSUID (a number given a new
+     * account keeps its citizen).
+     */
+    if (m->bsuid && m->phone) {
+        mana_buf_addf(sql, "c.bsuid = '%s' OR c.phone = '%s' "
+                           "ORDER BY c.bsuid = '%s' DESC LIMIT 1",
+                      m->bsuid, m->phone, m->bsuid);
+
+    } else if (m->bsuid) {
         mana_buf_addf(sql, "c.bsuid = '%s'", m->bsuid);
 
     } else {

@@ -380,6 +380,16 @@ ngx_http_mana_conv_next(ngx_http_mana_conv_t *cv, mana_buf_t *sql)
 
     cv->replies = json_array();
 
+    /* nothing of the previous message's citizen may carry over */
+    cv->citizen = 0;
+    cv->had_session = 0;
+    cv->version = 0;
+
+    if (cv->state) {
+        json_decref(cv->state);
+        cv->state = NULL;
+    }
+
     mana_conv_sql_citizen(sql, &cv->wh.messages[cv->msg]);
 
     return NGX_OK;
@@ -398,6 +408,13 @@ ngx_http_mana_conv_step(ngx_http_mana_conv_t *cv, mana_buf_t *sql)
 
     snap = ngx_http_mana_catalogue();
     m = &cv->wh.messages[cv->msg];
+
+    if (cv->citizen == 0 || cv->state == NULL) {
+        ngx_snprintf(cv->error, sizeof(cv->error),
+                     "the sender of %s was not found after its upsert%Z",
+                     m->wamid);
+        return NGX_ERROR;
+    }
 
     ngx_memzero(&in, sizeof(mana_bot_input_t));
     in.to = m->phone ? m->phone : m->bsuid;

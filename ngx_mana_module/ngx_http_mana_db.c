@@ -604,6 +604,7 @@ ngx_http_mana_db_advance(ngx_http_mana_db_conn_t *dc)
         }
 
         if (job && job->handler && job->result) {
+            job->results_seen = 1;
             job->result(job, dc->stmt, dc->ret_res);
         }
 
@@ -630,7 +631,7 @@ ngx_http_mana_db_advance(ngx_http_mana_db_conn_t *dc)
          * a first batch can be, the server rolled back any before it.
          */
         if (job->db_errno == ER_LOCK_DEADLOCK && job->attempts < 2
-            && job->batches == 1)
+            && job->batches == 1 && !job->results_seen)
         {
             return ngx_http_mana_db_start_job(dc, job);
         }
@@ -656,8 +657,20 @@ ngx_http_mana_db_advance(ngx_http_mana_db_conn_t *dc)
     pool->reachable = 1;
     pool->last_ok = ngx_current_msec;
 
-    if (job && job->hold && job->handler) {
+    if (job && job->hold && job->handler == NULL) {
+        /* canceled mid-transaction: nothing of it may reach the next job */
+        ngx_http_mana_db_finish(job, NGX_OK);
+        dc->job = NULL;
+        dc->state = NGX_HTTP_MANA_DB_ROLLBACK;
+        return mysql_real_query_start(&dc->ret, &dc->mysql, "ROLLBACK", 8);
+    }
+
+    if (job && job->hold) {
         /* the transaction goes on: the handler sends the next batch */
+        if (dc->timer.timer_set) {
+            ngx_del_timer(&dc->timer);
+        }
+
         dc->state = NGX_HTTP_MANA_DB_HELD;
         dc->wait = 0;
         job->conn = dc;
@@ -719,6 +732,11 @@ ngx_http_mana_db_end(ngx_http_mana_db_job_t *job)
     /* whatever the handler did not commit must not leak into the next job */
     dc->job = NULL;
     dc->state = NGX_HTTP_MANA_DB_ROLLBACK;
+
+    if (!dc->timer.timer_set) {
+        ngx_add_timer(&dc->timer, dc->pool->conf->query_timeout);
+    }
+
     ngx_http_mana_db_run(dc, mysql_real_query_start(&dc->ret, &dc->mysql,
                                                     "ROLLBACK", 8));
 }
@@ -774,7 +792,9 @@ ngx_http_mana_db_release(ngx_http_mana_db_conn_t *dc)
         ngx_del_timer(&dc->timer);
     }
 
-    if (ngx_exiting || ngx_terminate || ngx_quit) {
+    if (ngx_terminate
+        || ((ngx_exiting || ngx_quit) && ngx_queue_empty(&pool->waiting)))
+    {
         ngx_http_mana_db_close(dc);
         return -1;
     }
@@ -835,6 +855,7 @@ ngx_http_mana_db_fail(ngx_http_mana_db_conn_t *dc)
      * is safe to run it once more on a new connection.
      */
     retry = job && !dc->fresh && job->attempts < 2 && job->batches == 1
+            && !job->results_seen
             && ngx_http_mana_db_connection_lost(job->db_errno);
 
     dc->job = NULL;
@@ -871,6 +892,11 @@ ngx_http_mana_db_close(ngx_http_mana_db_conn_t *dc)
     int                status;
     ngx_socket_t       fd;
     ngx_connection_t  *c;
+
+    if (dc->job && dc->job->conn == dc) {
+        /* a held job finds its connection gone at its next batch */
+        dc->job->conn = NULL;
+    }
 
     ngx_queue_remove(&dc->queue);
     dc->pool->connections--;

@@ -79,6 +79,8 @@ struct ngx_http_mana_db_job_s {
     ngx_uint_t                   attempts;
     unsigned                     queued:1;
     unsigned                     running:1;
+    /* a result set went to the caller: the batch can no longer be rerun */
+    unsigned                     results_seen:1;
 };
 
 

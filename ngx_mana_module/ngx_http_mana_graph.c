@@ -807,8 +807,16 @@ ngx_http_mana_graph_fail(ngx_http_mana_graph_conn_t *gc, const char *why)
     req = gc->req;
     gc->req = NULL;
 
-    if (req && gc->reused && gc->in_len == 0 && !req->retried) {
-        /* the server had closed the idle connection: nothing was done */
+    /*
+     * Only a request the server cannot have seen is sent again: it was not
+     * fully written, or the kept-alive connection was found closed at once.
+     * After a timeout Graph may have sent the message: no second copy.
+     */
+    if (req && gc->reused && gc->in_len == 0 && !req->retried
+        && ngx_strcmp(why, "timed out") != 0
+        && (gc->out_sent < gc->out_len
+            || ngx_strcmp(why, "connection closed") == 0))
+    {
         req->retried = 1;
         ngx_http_mana_graph_close(gc);
         graph->busy--;

@@ -21,10 +21,12 @@
 #include "ngx_http_mana_sender.h"
 #include "mana_buf.h"
 #include "mana_graph.h"
+#include "mana_utf8.h"
 
 
 #define NGX_HTTP_MANA_SENDER_FLUSH_DELAY  5
 #define NGX_HTTP_MANA_SENDER_FLUSH_MAX    64
+#define NGX_HTTP_MANA_SENDER_FLUSH_TRIES  5
 
 
 typedef struct {
@@ -63,6 +65,7 @@ struct ngx_http_mana_sender_s {
     unsigned                     flushing:1;
     unsigned                     more:1;
     unsigned                     kicked:1;  /* rows came during a claim */
+    ngx_uint_t                   flush_failures;
 };
 
 
@@ -103,9 +106,15 @@ ngx_http_mana_sender_create(ngx_cycle_t *cycle,
     ngx_queue_init(&sender->ready);
     mana_buf_init(&sender->results);
 
-    /* lease tokens name the host and the worker, for whoever reads them */
-    p = ngx_snprintf(sender->owner, sizeof(sender->owner) - 24, "%s:%P",
-                     cycle->hostname.data, ngx_pid);
+    /*
+     * Lease tokens name the host and the worker, for whoever reads them;
+     * what makes them unique (pid and a random number) is never cut, only
+     * a long host name is.
+     */
+    p = ngx_snprintf(sender->owner, sizeof(sender->owner) - 12,
+                     "%*s:%P:%08xD",
+                     ngx_min(cycle->hostname.len, (size_t) 24),
+                     cycle->hostname.data, ngx_pid, (uint32_t) ngx_random());
     sender->owner_len = p - sender->owner;
 
     sender->timer.handler = ngx_http_mana_sender_timer_handler;
@@ -427,6 +436,7 @@ static void
 ngx_http_mana_sender_result(ngx_http_mana_sender_t *sender,
     ngx_http_mana_item_t *item, mana_send_result_t *res)
 {
+    size_t       len;
     unsigned     delay;
     mana_buf_t  *sql;
 
@@ -475,8 +485,16 @@ ngx_http_mana_sender_result(ngx_http_mana_sender_t *sender,
 
 error:
 
-    mana_buf_addf(sql, ", error_code = %lld, error_text = ", res->code);
-    mana_buf_add_sql_text(sql, res->error, ngx_strlen(res->error));
+    /* error_code is an INT; error_text must end on a character boundary */
+    len = ngx_strlen(res->error);
+    while (len && !mana_utf8_valid(res->error, len)) {
+        len--;
+    }
+
+    mana_buf_addf(sql, ", error_code = %lld, error_text = ",
+                  res->code > 2147483647LL || res->code < -2147483647LL
+                  ? 0LL : res->code);
+    mana_buf_add_sql_text(sql, res->error, len);
 
 where:
 
@@ -599,7 +617,20 @@ ngx_http_mana_sender_flushed(ngx_http_mana_db_job_t *job)
     sender = job->data;
     sender->flushing = 0;
 
-    if (job->rc != NGX_OK) {
+    if (job->rc != NGX_OK
+        && ++sender->flush_failures >= NGX_HTTP_MANA_SENDER_FLUSH_TRIES)
+    {
+        /*
+         * Give up on them: the leases run out and the rows are sent again
+         * (at least once, never lost), and a quitting worker can exit.
+         */
+        ngx_log_error(NGX_LOG_ERR, sender->log, 0,
+                      "mana sender: results not recorded after %ui tries, "
+                      "dropped; their rows will be sent again",
+                      sender->flush_failures);
+        sender->flush_failures = 0;
+
+    } else if (job->rc != NGX_OK) {
         /*
          * Keep the results and try again: until the leases run out, they
          * are still ours to write.
@@ -622,6 +653,9 @@ ngx_http_mana_sender_flushed(ngx_http_mana_db_job_t *job)
         }
 
         return;
+
+    } else {
+        sender->flush_failures = 0;
     }
 
     if (sender->nresults) {

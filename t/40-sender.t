@@ -154,7 +154,7 @@ my $to = '917777777777';
 my $killed = enqueue(to => $to);
 ok(wait_until(sub { scalar requests_for($to) }, 10, 'the send'), 'the send reached Graph');
 my $holder = $dbh->selectrow_array('SELECT lease_owner FROM outbox WHERE id = ?', undef, $killed);
-my ($pid) = $holder =~ /:(\d+):\d+$/;
+my ($pid) = $holder =~ /:(\d+):[0-9a-f]{8}:\d+$/;
 ok($pid && kill('KILL', $pid), "the worker holding the lease ($pid) killed");
 $ngx->{allow_log} = qr/worker process $pid exited on signal 9/;
 ok(settled($killed), 'another worker delivered it after the lease');
