@@ -12,11 +12,10 @@ use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use File::Temp qw(tempdir);
 use JSON::PP;
-use POSIX ();
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use Mana::Test qw(start_mariadb);
+use Mana::Test qw(start_mariadb slurp spew json_of);
 
 my $ROOT = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $MMCTL = "$ROOT/build/mmctl";
@@ -33,111 +32,44 @@ my $dbh = $db->dbh;
 # no ->utf8: documents stay byte strings, like this file's Telugu literals
 my $JSON = JSON::PP->new->canonical;
 
-sub slurp {
-    my ($path) = @_;
-    open my $fh, '<:raw', $path or die "$path: $!";
-    local $/;
-    return scalar <$fh>;
-}
-
-sub spew {
-    my ($path, $text) = @_;
-    open my $fh, '>:raw', $path or die "$path: $!";
-    print $fh $text;
-    close $fh or die "$path: $!";
-    return $path;
-}
-
-my $n = 0;
-
-# runs mmctl; stdout and stderr apart
-sub start {
-    my (@args) = @_;
-    my $i = ++$n;
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open STDIN, '<', '/dev/null';
-        open STDOUT, '>', "$TMP/out.$i";
-        open STDERR, '>', "$TMP/err.$i";
-        exec { $MMCTL } $MMCTL, '--config', '/dev/null', '--socket',
-            $db->{socket}, '--user', 'root', '--database', $db->{database},
-            @args
-            or POSIX::_exit(127);
-    }
-    return { pid => $pid, i => $i };
-}
-
-sub finish {
-    my ($job) = @_;
-    waitpid $job->{pid}, 0;
-    return { rc => $? >> 8, out => slurp("$TMP/out.$job->{i}"),
-             err => slurp("$TMP/err.$job->{i}") };
-}
-
-sub mmctl { finish(start(@_)) }
-
-sub json_of {
-    my ($r) = @_;
-    my $doc = eval { $JSON->decode($r->{out}) };
-    diag("not one JSON document: $@\nstdout: $r->{out}\nstderr: $r->{err}")
-        if !$doc;
-    return $doc;
-}
-
-sub version {
-    return $dbh->selectrow_array(
-        'SELECT version FROM catalogue_version WHERE id = 1');
-}
-
-# everything a change could touch, updated_at included
-sub state_sum {
-    my $rows = $dbh->selectall_arrayref(
-        'CHECKSUM TABLE department, office, service, catalogue_version'
-        . ' EXTENDED');
-    return join ',', map { $_->[1] // 'null' } @$rows;
-}
-
 # a bad input: exit 1, the message, nothing changed
 sub refused {
     my ($what, $args, $like) = @_;
-    my ($sum, $v) = (state_sum(), version());
-    my $r = mmctl(@$args);
-    is($r->{rc}, 1, "$what: exit 1") or diag($r->{err});
-    like($r->{err}, $like, "$what: the message names the place");
-    is(state_sum(), $sum, "$what: the tables are unchanged");
-    is(version(), $v, "$what: catalogue_version is unchanged");
-    return $r;
+    return $db->mmctl_refused($what, args => $args,
+        err => [ $like => 'the message names the place' ],
+        unchanged => 'the tables are unchanged',
+        version => 'catalogue_version is unchanged');
 }
 
 my $r;
 
 # --- help and usage ------------------------------------------------------
 
-$r = mmctl('service', '--help');
+$r = $db->mmctl_run('service', '--help');
 is($r->{rc}, 0, 'service --help: exit 0');
 like($r->{out}, qr/^Usage: mmctl .*service <verb>/, 'service --help: usage');
 like($r->{out}, qr/^  $_\s+\S/m, "service --help lists $_")
     for qw(add list show update enable disable import export);
 
 for my $verb (qw(add list show update enable disable import export)) {
-    $r = mmctl('service', $verb, '--help');
+    $r = $db->mmctl_run('service', $verb, '--help');
     is($r->{rc}, 0, "service $verb --help: exit 0");
     like($r->{out}, qr/^Usage: mmctl \[global options\] service $verb/,
          "service $verb --help: usage");
     like($r->{out}, qr/Output:|--json/, "service $verb --help: the output");
 }
-like(mmctl('service', 'import', '--help')->{out},
+like($db->mmctl_run('service', 'import', '--help')->{out},
      qr/--dry-run.*--format json\|csv.*GET_LOCK/s,
      'import --help: its options and the lock');
-like(mmctl('service', 'add', '--help')->{out},
+like($db->mmctl_run('service', 'add', '--help')->{out},
      qr/--name LANG=TEXT.*--keyword LANG=WORD.*--intent PATTERN.*--form-file/s,
      'add --help: the options');
 
-$r = mmctl('service', 'frobnicate');
+$r = $db->mmctl_run('service', 'frobnicate');
 is($r->{rc}, 2, 'unknown verb: exit 2');
 like($r->{err}, qr/unknown verb "frobnicate".*Usage:.*import/s,
      'unknown verb: usage and the verbs');
-$r = mmctl('--json', 'service', 'frobnicate');
+$r = $db->mmctl_run('--json', 'service', 'frobnicate');
 is(json_of($r)->{error}{code}, 'usage', 'unknown verb --json: code usage');
 
 for my $args ([ 'show' ], [ 'import' ], [ 'enable' ], [ 'update' ],
@@ -151,35 +83,35 @@ for my $args ([ 'show' ], [ 'import' ], [ 'enable' ], [ 'update' ],
               [ 'add', 'REV-X', '--department', 'REV', '--type', 'payment',
                 '--name-en', 'X', '--name', 'telugu' ])
 {
-    $r = mmctl('service', @$args);
+    $r = $db->mmctl_run('service', @$args);
     is($r->{rc}, 2, "service @$args: exit 2");
     like($r->{err}, qr/^mmctl: .*\nUsage: /s, "service @$args: why, usage");
 }
 
 # --- import, export, round trips -----------------------------------------
 
-my $v0 = version();
-$r = mmctl('--json', 'service', 'import', $FIXTURE);
+my $v0 = $db->catalogue_version;
+$r = $db->mmctl_run('--json', 'service', 'import', $FIXTURE);
 is($r->{rc}, 0, 'import: exit 0') or diag($r->{err});
 my $imp = json_of($r);
 is_deeply([ map { $imp->{$_}{added} } qw(departments offices services) ],
           [ 2, 1, 4 ], 'import --json: added');
 ok($imp->{changed}, 'import --json: changed');
 is($imp->{version}, $v0 + 1, 'import --json: the new version');
-is(version(), $v0 + 1, 'import bumped catalogue_version once');
+is($db->catalogue_version, $v0 + 1, 'import bumped catalogue_version once');
 
 my ($te) = $dbh->selectrow_array("SELECT JSON_VALUE(name, '\$.te')"
                                  . " FROM service WHERE code = 'REV-INC'");
 utf8::encode($te) if utf8::is_utf8($te);
 is($te, 'ఆదాయ ధృవీకరణ పత్రం', 'Telugu arrives intact');
 
-$r = mmctl('service', 'import', $FIXTURE);
+$r = $db->mmctl_run('service', 'import', $FIXTURE);
 is($r->{rc}, 0, 'import again: exit 0');
 like($r->{out}, qr/^services\s+0\s+0\s+4$/m, 'import again: 4 unchanged');
 like($r->{err}, qr/nothing changed/, 'import again: nothing changed');
-is(version(), $v0 + 1, 'import again: no bump');
+is($db->catalogue_version, $v0 + 1, 'import again: no bump');
 
-$r = mmctl('service', 'export');
+$r = $db->mmctl_run('service', 'export');
 is($r->{rc}, 0, 'export: exit 0');
 my $e1 = $r->{out};
 like($e1, qr/\A\{\n  "format": "mana-catalogue\/1",\n  "departments": \[/,
@@ -192,69 +124,69 @@ like($e1, qr/"code": "REV-INC",\n\s+"department": "REV",\n\s+"type": /,
      'export: service keys in the documented order');
 
 spew("$TMP/e1.json", $e1);
-$r = mmctl('--json', 'service', 'import', "$TMP/e1.json");
+$r = $db->mmctl_run('--json', 'service', 'import', "$TMP/e1.json");
 is($r->{rc}, 0, 'import of the export: exit 0');
 ok(!json_of($r)->{changed}, 'import of the export: nothing changed');
-is(version(), $v0 + 1, 'import of the export: no bump');
-$r = mmctl('service', 'export', '-o', "$TMP/e2.json");
+is($db->catalogue_version, $v0 + 1, 'import of the export: no bump');
+$r = $db->mmctl_run('service', 'export', '-o', "$TMP/e2.json");
 is($r->{rc}, 0, 'export -o: exit 0');
 like($r->{err}, qr/^mmctl: wrote \Q$TMP\E\/e2\.json: 2 departments, 1 office, 4 services$/m,
      'export -o: says what it wrote, as i18n export does');
 is(slurp("$TMP/e2.json"), $e1, 'export again: identical bytes');
 
-$r = mmctl('--json', 'service', 'export', '-o', "$TMP/e3.json");
+$r = $db->mmctl_run('--json', 'service', 'export', '-o', "$TMP/e3.json");
 is_deeply(json_of($r), { file => "$TMP/e3.json", format => 'json',
                          departments => 2, offices => 1, services => 4 },
           'export -o --json: a summary');
 
-$r = mmctl('service', 'export', '--format', 'csv', '-o', "$TMP/s1.csv");
+$r = $db->mmctl_run('service', 'export', '--format', 'csv', '-o', "$TMP/s1.csv");
 is($r->{rc}, 0, 'export csv: exit 0');
 my $csv = slurp("$TMP/s1.csv");
 like($csv, qr/\Acode,department,type,enabled,popular,sort,fee,sla_days,name\.en,name\.te,description\.en,content\.en,content\.te,keywords,intents,documents,form\r\n/,
      'export csv: the header');
 like($csv, qr/^REV-CASTE,REV,application,true,false,0,35\.5,30,/m,
      'export csv: a row');
-$r = mmctl('--json', 'service', 'import', "$TMP/s1.csv");
+$r = $db->mmctl_run('--json', 'service', 'import', "$TMP/s1.csv");
 is($r->{rc}, 0, 'import of the csv: exit 0') or diag($r->{err});
 is(json_of($r)->{services}{unchanged}, 4, 'import of the csv: unchanged');
-is(version(), $v0 + 1, 'import of the csv: no bump');
-mmctl('service', 'export', '--format', 'csv', '-o', "$TMP/s2.csv");
+is($db->catalogue_version, $v0 + 1, 'import of the csv: no bump');
+$db->mmctl_run('service', 'export', '--format', 'csv', '-o', "$TMP/s2.csv");
 is(slurp("$TMP/s2.csv"), $csv, 'csv export again: identical bytes');
 unlike($csv, qr/\A\xef\xbb\xbf/, 'export csv: no byte-order mark');
 spew("$TMP/bom.csv", "\xef\xbb\xbf$csv");
-$r = mmctl('--json', 'service', 'import', '-n', "$TMP/bom.csv");
+$r = $db->mmctl_run('--json', 'service', 'import', '-n', "$TMP/bom.csv");
 is($r->{rc}, 0, 'import of a csv with a byte-order mark: exit 0')
     or diag($r->{err});
 is(json_of($r)->{services}{unchanged}, 4,
    '... the mark skipped: the first column is still "code"');
-is(mmctl('service', 'export')->{out}, $e1, 'json export unchanged by csv');
+is($db->mmctl_run('service', 'export')->{out}, $e1, 'json export unchanged by csv');
 
 # --- dry run ---------------------------------------------------------------
 
 (my $changed = slurp($FIXTURE)) =~ s/"Caste certificate"/"Caste cert"/;
 spew("$TMP/changed.json", $changed);
-my $sum = state_sum();
-$r = mmctl('--json', 'service', 'import', '--dry-run', "$TMP/changed.json");
+my $sum = $db->catalogue_checksum;
+$r = $db->mmctl_run('--json', 'service', 'import', '--dry-run', "$TMP/changed.json");
 is($r->{rc}, 0, '--dry-run: exit 0');
 is(json_of($r)->{services}{changed}, 1, '--dry-run: would change one');
 ok(json_of($r)->{dry_run}, '--dry-run: says so');
-is(state_sum(), $sum, '--dry-run: nothing written');
-is(version(), $v0 + 1, '--dry-run: no bump');
+is($db->catalogue_checksum, $sum, '--dry-run: nothing written');
+is($db->catalogue_version, $v0 + 1, '--dry-run: no bump');
 
-$r = mmctl('service', 'import', "$TMP/changed.json");
+$r = $db->mmctl_run('service', 'import', "$TMP/changed.json");
 like($r->{out}, qr/^services\s+0\s+1\s+3$/m, 'import: one changed');
-is(version(), $v0 + 2, 'import of a change: one bump');
+is($db->catalogue_version, $v0 + 2, 'import of a change: one bump');
 spew("$TMP/fixture-again.json", slurp($FIXTURE));
-mmctl('service', 'import', "$TMP/fixture-again.json");
-is(version(), $v0 + 3, 'and back');
+$db->mmctl_run('service', 'import', "$TMP/fixture-again.json");
+is($db->catalogue_version, $v0 + 3, 'and back');
 
 # --- add, show, list, update, enable, disable ------------------------------
 
-my $v = version();
+my $v = $db->catalogue_version;
 spew("$TMP/form.json", '[{"name": "amount", "kind": "amount",'
      . ' "label": {"en": "Amount", "te": "మొత్తం"},'
      . ' "pattern": "^[0-9]+$"}]');
-$r = mmctl('service', 'add', 'REV-MUT', '--department', 'REV', '--type',
+$r = $db->mmctl_run('service', 'add', 'REV-MUT', '--department', 'REV', '--type',
            'application', '--name-en', 'Land mutation', '--name-te',
            'భూమి మ్యుటేషన్', '--name', 'hi=भूमि नामांतरण',
            '--description', 'en=Change the owner in land records',
@@ -266,9 +198,9 @@ $r = mmctl('service', 'add', 'REV-MUT', '--department', 'REV', '--type',
 is($r->{rc}, 0, 'add: exit 0') or diag($r->{err});
 like($r->{out}, qr/^CODE\s+RESULT\s+VERSION\nREV-MUT\s+added\s+\d+$/,
      'add: table');
-is(version(), $v + 1, 'add: one bump');
+is($db->catalogue_version, $v + 1, 'add: one bump');
 
-$r = mmctl('--json', 'service', 'show', 'REV-MUT');
+$r = $db->mmctl_run('--json', 'service', 'show', 'REV-MUT');
 is($r->{rc}, 0, 'show --json: exit 0');
 my $mut = json_of($r);
 is_deeply($mut, {
@@ -289,22 +221,22 @@ is_deeply($mut, {
 like($r->{out}, qr/^\{"code":"REV-MUT","department":"REV","type":/,
      'show --json: keys in the documented order');
 
-$r = mmctl('service', 'show', 'REV-MUT');
+$r = $db->mmctl_run('service', 'show', 'REV-MUT');
 like($r->{out}, qr/^name\.te\s+భూమి మ్యుటేషన్$/m, 'show: a text row');
 like($r->{out}, qr/^form\[0\]\s+\{"name":"amount"/m, 'show: the form');
 like($r->{out}, qr/^fee\s+25\.5$/m, 'show: the fee');
 like($r->{out}, qr/^popular\s+yes$/m, 'show: a boolean as yes/no');
-$r = mmctl('service', 'show', 'REV-NONE');
+$r = $db->mmctl_run('service', 'show', 'REV-NONE');
 is($r->{rc}, 1, 'show of a missing service: exit 1');
 like($r->{err}, qr/no service REV-NONE/, '... named');
 
-$r = mmctl('service', 'list');
+$r = $db->mmctl_run('service', 'list');
 is($r->{rc}, 0, 'list: exit 0');
 like($r->{out}, qr/^CODE\s+DEPARTMENT\s+TYPE\s+ENABLED\s+POPULAR\s+SORT\s+NAME\.EN\s+NAME\.TE\n/,
      'list: header');
 like($r->{out}, qr/^REV-MUT\s+REV\s+application\s+yes\s+yes\s+5\s+Land mutation\s+భూమి మ్యుటేషన్$/m,
      'list: a row');
-my $list = json_of(mmctl('--json', 'service', 'list'));
+my $list = json_of($db->mmctl_run('--json', 'service', 'list'));
 is_deeply([ map { $_->{code} } @{ $list->{services} } ],
           [ qw(HLTH-AAROGYA HLTH-GRV-1 REV-CASTE REV-INC REV-MUT) ],
           'list --json: by department, sort, code');
@@ -314,23 +246,23 @@ is_deeply($list->{services}[0],
             popular => JSON::PP::false, sort => 0,
             name => { en => 'Aarogyasri', te => 'ఆరోగ్యశ్రీ' } },
           'list --json: an entry');
-is_deeply([ map { $_->{code} } @{ json_of(mmctl('--json', 'service', 'list',
+is_deeply([ map { $_->{code} } @{ json_of($db->mmctl_run('--json', 'service', 'list',
                                                 '--department', 'HLTH',
                                                 '--enabled'))->{services} } ],
           [ 'HLTH-AAROGYA' ], 'list --department --enabled');
-is_deeply([ map { $_->{code} } @{ json_of(mmctl('--json', 'service', 'list',
+is_deeply([ map { $_->{code} } @{ json_of($db->mmctl_run('--json', 'service', 'list',
                                                 '--disabled'))->{services} } ],
           [ 'HLTH-GRV-1' ], 'list --disabled');
-is_deeply([ map { $_->{code} } @{ json_of(mmctl('--json', 'service', 'list',
+is_deeply([ map { $_->{code} } @{ json_of($db->mmctl_run('--json', 'service', 'list',
                                                 '--type', 'application',
                                                 '--search', 'CERT'))->{services} } ],
           [ qw(REV-CASTE REV-INC) ], 'list --type --search (any case)');
-is_deeply([ map { $_->{code} } @{ json_of(mmctl('--json', 'service', 'list',
+is_deeply([ map { $_->{code} } @{ json_of($db->mmctl_run('--json', 'service', 'list',
                                                 '--search', 'ఆదాయం'))->{services} } ],
           [ 'REV-INC' ], 'list --search a Telugu keyword');
 
-$v = version();
-$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--name', 'hi=',
+$v = $db->catalogue_version;
+$r = $db->mmctl_run('--json', 'service', 'update', 'REV-MUT', '--name', 'hi=',
            '--keyword', 'te=మ్యుటేషన్', '--fee', 'none');
 is($r->{rc}, 0, 'update: exit 0') or diag($r->{err});
 my $upd = json_of($r);
@@ -345,13 +277,13 @@ is_deeply($upd->{service}{keywords}, { en => [ 'land', 'mutation' ],
 is($upd->{service}{fee}, undef, 'update: --fee none');
 is($upd->{service}{sla_days}, 15, 'update: the rest kept');
 
-$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--sort', '5');
+$r = $db->mmctl_run('--json', 'service', 'update', 'REV-MUT', '--sort', '5');
 is(json_of($r)->{result}, 'unchanged', 'update to the same: unchanged');
-is(version(), $v + 1, 'update to the same: no bump');
+is($db->catalogue_version, $v + 1, 'update to the same: no bump');
 
 # every option of update at once, each repeatable one more than once: none
 # is dropped, whatever its place in the option table
-$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--department', 'REV',
+$r = $db->mmctl_run('--json', 'service', 'update', 'REV-MUT', '--department', 'REV',
            '--type', 'application', '--name-en', 'Land mutation',
            '--name-te', 'భూమి మ్యుటేషన్', '--name', 'hi=नामांतरण',
            '--name', 'ur=انتقال', '--description', 'te=యజమాని మార్పు',
@@ -381,7 +313,7 @@ is_deeply($upd->{intents}, [ 'mutation', 'మ్యుటేషన్' ],
           'update: every --intent');
 is_deeply($upd->{content}, {}, 'update: a later empty text removes it');
 
-$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--keyword', 'te=',
+$r = $db->mmctl_run('--json', 'service', 'update', 'REV-MUT', '--keyword', 'te=',
            '--intent', '');
 is($r->{rc}, 0, 'update: empty a list and the intents: exit 0')
     or diag($r->{err});
@@ -390,59 +322,59 @@ is_deeply($upd->{keywords}, { en => [ 'mutation', 'land' ] },
           'update: --keyword te= drops the Telugu keywords');
 is_deeply($upd->{intents}, [], 'update: --intent \'\' leaves none');
 
-$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--popular');
+$r = $db->mmctl_run('--json', 'service', 'update', 'REV-MUT', '--popular');
 is_deeply([ json_of($r)->{result}, json_of($r)->{service}{popular} ],
           [ 'changed', JSON::PP::true ], 'update --popular');
-$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--not-popular');
+$r = $db->mmctl_run('--json', 'service', 'update', 'REV-MUT', '--not-popular');
 is_deeply([ json_of($r)->{result}, json_of($r)->{service}{popular} ],
           [ 'changed', JSON::PP::false ], 'update --not-popular');
 
 for my $pair ([ '--popular', '--not-popular' ],
               [ '--enabled', '--disabled' ]) {
-    $r = mmctl('service', 'update', 'REV-MUT', @$pair);
+    $r = $db->mmctl_run('service', 'update', 'REV-MUT', @$pair);
     is($r->{rc}, 2, "update @$pair: usage error");
     like($r->{err}, qr/\Q$pair->[0] and $pair->[1] exclude each other\E/,
          '... named');
 }
 
-$r = mmctl('service', 'update', 'REV-MUT', '--name', 'TE=x');
+$r = $db->mmctl_run('service', 'update', 'REV-MUT', '--name', 'TE=x');
 is($r->{rc}, 2, 'update --name with a bad language: usage error');
 like($r->{err}, qr/--name: invalid language "TE"/, '... named');
-$r = mmctl('service', 'update', 'REV-MUT', '--keyword', 'land');
+$r = $db->mmctl_run('service', 'update', 'REV-MUT', '--keyword', 'land');
 is($r->{rc}, 2, 'update --keyword without LANG=: usage error');
 like($r->{err}, qr/--keyword "land": expected LANG=TEXT/, '... named');
-$r = mmctl('service', 'update', 'REV-MUT', '--name', "te=\xff");
+$r = $db->mmctl_run('service', 'update', 'REV-MUT', '--name', "te=\xff");
 is($r->{rc}, 1, 'update --name with invalid UTF-8: exit 1');
 like($r->{err}, qr/not valid UTF-8/, '... named');
 
-$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--sort', '5',
+$r = $db->mmctl_run('--json', 'service', 'update', 'REV-MUT', '--sort', '5',
            '--intent', '(?i)mutation', '--intent', 'భూమి', '--name', 'hi=',
            '--name', 'ur=', '--description', 'te=', '--description',
            'en=Change the owner in land records', '--fee', 'none',
            '--sla-days', '15', '--keyword', 'te=మ్యుటేషన్', '--document',
            'en=Sale deed');
 is($r->{rc}, 0, 'update back: exit 0') or diag($r->{err});
-$v = version();
+$v = $db->catalogue_version;
 
-$r = mmctl('service', 'disable', 'REV-MUT');
+$r = $db->mmctl_run('service', 'disable', 'REV-MUT');
 like($r->{out}, qr/^REV-MUT\s+changed\s+\d+$/m, 'disable: changed');
 is($dbh->selectrow_array("SELECT enabled FROM service WHERE code = 'REV-MUT'"),
    0, 'disable: stored');
-is(json_of(mmctl('--json', 'service', 'disable', 'REV-MUT'))->{result},
+is(json_of($db->mmctl_run('--json', 'service', 'disable', 'REV-MUT'))->{result},
    'unchanged', 'disable again: unchanged');
-is(json_of(mmctl('--json', 'service', 'enable', 'REV-MUT'))->{result},
+is(json_of($db->mmctl_run('--json', 'service', 'enable', 'REV-MUT'))->{result},
    'changed', 'enable: changed');
-is(version(), $v + 2, 'disable and enable: one bump each');
+is($db->catalogue_version, $v + 2, 'disable and enable: one bump each');
 
 # a missing Telugu text is a warning, shown (as by "dept") when texts are
 # given, and not on every later update
-$r = mmctl('service', 'update', 'REV-MUT', '--name-te', '');
+$r = $db->mmctl_run('service', 'update', 'REV-MUT', '--name-te', '');
 is($r->{rc}, 0, 'update removing the Telugu name: exit 0');
 like($r->{err}, qr/^mmctl: warning: service REV-MUT: name\.te: Telugu is missing$/m,
      '... a warning');
-$r = mmctl('service', 'update', 'REV-MUT', '--sort', '6');
+$r = $db->mmctl_run('service', 'update', 'REV-MUT', '--sort', '6');
 is($r->{err}, '', 'update of no text: no warning');
-$r = mmctl('service', 'update', 'REV-MUT', '--name-te', 'భూమి మ్యుటేషన్',
+$r = $db->mmctl_run('service', 'update', 'REV-MUT', '--name-te', 'భూమి మ్యుటేషన్',
            '--sort', '5');
 is($r->{err}, '', 'update restoring it: no warning');
 
@@ -464,7 +396,7 @@ $r = refused('add with an invalid PCRE2 intent',
 refused('update with a Telugu name of 25 code points',
         [ 'service', 'update', 'REV-MUT', '--name-te', 'ఆ' x 25 ],
         qr/service REV-MUT: name\.te: has 25 code points, must have 1 to 24/);
-is(mmctl('service', 'update', 'REV-MUT', '--name-te', 'ఆ' x 24)->{rc}, 0,
+is($db->mmctl_run('service', 'update', 'REV-MUT', '--name-te', 'ఆ' x 24)->{rc}, 0,
    '24 Telugu code points are fine');
 refused('application without sla',
         [ 'service', 'update', 'REV-MUT', '--sla-days', 'none' ],
@@ -474,7 +406,7 @@ spew("$TMP/badform.json", '[{"name": "Amount", "kind": "money",'
 refused('update with a bad form file',
         [ 'service', 'update', 'REV-MUT', '--form-file', "$TMP/badform.json" ],
         qr/form\[0\]\.name: "Amount" does not match .*\n.*form\[0\]\.kind: must be one of/);
-$r = mmctl('--json', 'service', 'update', 'REV-MUT', '--fee', '1.234');
+$r = $db->mmctl_run('--json', 'service', 'update', 'REV-MUT', '--fee', '1.234');
 is($r->{rc}, 1, 'fee with 3 decimals: exit 1');
 is(json_of($r)->{error}{code}, 'invalid', '--json: code invalid');
 is_deeply(json_of($r)->{error}{problems},
@@ -570,7 +502,7 @@ $f = spew("$TMP/nodept.csv", $HDR . "TAX-A,TAX,payment,A,ఎ\n");
 refused('import: csv of a missing department', [ 'service', 'import', $f ],
         qr/\Q$f\E:2: column department: no department "TAX"/);
 
-$r = mmctl('--json', 'service', 'import', "$TMP/rules.csv");
+$r = $db->mmctl_run('--json', 'service', 'import', "$TMP/rules.csv");
 my $err = json_of($r)->{error};
 is($err->{code}, 'invalid', 'import --json of a bad file: code invalid');
 is_deeply([ map { $_->{place} } @{ $err->{problems} } ],
@@ -578,7 +510,7 @@ is_deeply([ map { $_->{place} } @{ $err->{problems} } ],
             "$TMP/rules.csv:5: column code" ],
           'import --json: every problem with its place');
 
-$r = mmctl('service', 'import', "$TMP/missing.json");
+$r = $db->mmctl_run('service', 'import', "$TMP/missing.json");
 is($r->{rc}, 1, 'import of a missing file: exit 1');
 like($r->{err}, qr/cannot open \Q$TMP\E\/missing\.json/, '... named');
 
@@ -592,17 +524,17 @@ for my $k (1 .. 4) {
         $_[0]{services}[2]{sort} = $k;
     });
 }
-$v = version();
-my @jobs = map { start('--json', 'service', 'import', $_) } @files;
-my @res = map { finish($_) } @jobs;
+$v = $db->catalogue_version;
+my @jobs = map { $db->mmctl_start('--json', 'service', 'import', $_) } @files;
+my @res = map { $db->mmctl_finish($_) } @jobs;
 is_deeply([ map { $_->{rc} } @res ], [ 0, 0, 0, 0 ],
           'concurrent imports: all exit 0')
     or diag(join "\n", map { $_->{err} } @res);
 my $nchanged = grep { json_of($_)->{changed} } @res;
-is(version(), $v + $nchanged,
+is($db->catalogue_version, $v + $nchanged,
    'concurrent imports: one bump per import that changed something');
 ok($nchanged >= 1, 'concurrent imports: at least one changed');
-my $now = $JSON->decode(mmctl('service', 'export')->{out});
+my $now = $JSON->decode($db->mmctl_run('service', 'export')->{out});
 my @match = grep {
     my $in = $JSON->decode(slurp($_));
     my %want = map { $_->{code} => $_ } @{ $in->{services} };
@@ -619,17 +551,9 @@ is(scalar @match, 1, 'concurrent imports: the result is exactly one input');
 for my $args ([ 'service', 'list' ], [ 'service', 'import', $FIXTURE ],
               [ 'service', 'export' ])
 {
-    my $pid = fork // die;
-    if (!$pid) {
-        open STDOUT, '>', "$TMP/down.out";
-        open STDERR, '>', "$TMP/down.err";
-        exec { $MMCTL } $MMCTL, '--config', '/dev/null', '--socket',
-            "$TMP/nope.sock", @$args
-            or POSIX::_exit(127);
-    }
-    waitpid $pid, 0;
-    is($? >> 8, 69, "database down, @$args: exit 69");
-    like(slurp("$TMP/down.err"),
+    my $r = $db->mmctl_run({ socket => "$TMP/nope.sock" }, @$args);
+    is($r->{rc}, 69, "database down, @$args: exit 69");
+    like($r->{err},
          qr/cannot connect to MariaDB at unix:\Q$TMP\E\/nope\.sock/,
          "database down, @$args: names the server");
 }
@@ -640,15 +564,7 @@ SKIP: {
     skip "$SEED does not exist yet", 7 if !-f $SEED;
 
     my $seed = start_mariadb(private => 1);
-    my @c = ('--config', '/dev/null', '--socket', $seed->{socket}, '--user',
-             'root', '--database', $seed->{database});
-    my $run = sub {
-        my $i = ++$n;
-        system("'$MMCTL' @{[ map { quotemeta } @c, @_ ]}"
-               . " > $TMP/out.$i 2> $TMP/err.$i");
-        return { rc => $? >> 8, out => slurp("$TMP/out.$i"),
-                 err => slurp("$TMP/err.$i") };
-    };
+    my $run = sub { $seed->mmctl_run(@_) };
 
     $r = $run->('--json', 'service', 'import', $SEED);
     if (!is($r->{rc}, 0, 'seed: import exit 0')) {

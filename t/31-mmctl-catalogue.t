@@ -10,11 +10,10 @@ use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use File::Temp qw(tempdir);
 use JSON::PP;
-use POSIX ();
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use Mana::Test qw(start_mariadb);
+use Mana::Test qw(start_mariadb slurp spew json_of);
 
 my $ROOT = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $MMCTL = "$ROOT/build/mmctl";
@@ -29,83 +28,39 @@ my $db = start_mariadb(private => 1);
 my $dbh = $db->dbh;
 my $JSON = JSON::PP->new->canonical;     # byte strings, as the literals
 
-sub slurp {
-    my ($path) = @_;
-    open my $fh, '<:raw', $path or die "$path: $!";
-    local $/;
-    return scalar <$fh>;
-}
-
-sub spew {
-    my ($path, $text) = @_;
-    open my $fh, '>:raw', $path or die "$path: $!";
-    print $fh $text;
-    close $fh or die "$path: $!";
-    return $path;
-}
-
-my $n = 0;
-
-sub run {
-    my ($socket, @args) = @_;
-    my $i = ++$n;
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open STDIN, '<', '/dev/null';
-        open STDOUT, '>', "$TMP/out.$i";
-        open STDERR, '>', "$TMP/err.$i";
-        exec { $MMCTL } $MMCTL, '--config', '/dev/null', '--socket', $socket,
-            '--user', 'root', '--database', $db->{database}, @args
-            or POSIX::_exit(127);
-    }
-    waitpid $pid, 0;
-    return { rc => $? >> 8, out => slurp("$TMP/out.$i"),
-             err => slurp("$TMP/err.$i") };
-}
-
-sub mmctl { run($db->{socket}, @_) }
-
-sub json_of {
-    my ($r) = @_;
-    my $doc = eval { $JSON->decode($r->{out}) };
-    diag("not one JSON document: $@\nstdout: $r->{out}\nstderr: $r->{err}")
-        if !$doc;
-    return $doc;
-}
-
 my $r;
 
 # --- help and usage ------------------------------------------------------
 
-$r = mmctl('catalogue', '--help');
+$r = $db->mmctl_run('catalogue', '--help');
 is($r->{rc}, 0, 'catalogue --help: exit 0');
 like($r->{out}, qr/^  validate\s+\S.*\n  stats\s+\S/m, 'lists the verbs');
 for my $verb (qw(validate stats)) {
-    $r = mmctl('catalogue', $verb, '--help');
+    $r = $db->mmctl_run('catalogue', $verb, '--help');
     is($r->{rc}, 0, "catalogue $verb --help: exit 0");
     like($r->{out}, qr/^Usage: mmctl \[global options\] catalogue $verb.*--json/s,
          "catalogue $verb --help: usage and output");
 }
-$r = mmctl('catalogue', 'check');
+$r = $db->mmctl_run('catalogue', 'check');
 is($r->{rc}, 2, 'unknown verb: exit 2');
 like($r->{err}, qr/unknown verb "check".*validate/s, 'unknown verb: usage');
-is(mmctl('catalogue', 'validate', 'a', 'b')->{rc}, 2, 'two files: exit 2');
-is(mmctl('catalogue', 'stats', 'x')->{rc}, 2, 'stats with an operand: exit 2');
+is($db->mmctl_run('catalogue', 'validate', 'a', 'b')->{rc}, 2, 'two files: exit 2');
+is($db->mmctl_run('catalogue', 'stats', 'x')->{rc}, 2, 'stats with an operand: exit 2');
 
 # --- an empty catalogue, then the fixture ---------------------------------
 
-$r = mmctl('catalogue', 'validate');
+$r = $db->mmctl_run('catalogue', 'validate');
 is($r->{rc}, 0, 'validate an empty catalogue: exit 0');
 is($r->{out}, "0 errors, 0 warnings\n", 'validate: nothing to say');
 
-is(mmctl('service', 'import', $FIXTURE)->{rc}, 0, 'the fixture imports');
+is($db->mmctl_run('service', 'import', $FIXTURE)->{rc}, 0, 'the fixture imports');
 
-$r = mmctl('--json', 'catalogue', 'validate');
+$r = $db->mmctl_run('--json', 'catalogue', 'validate');
 is($r->{rc}, 0, 'validate the fixture: exit 0');
 is_deeply(json_of($r), { errors => [], warnings => [] },
           'validate --json: clean');
 
-$r = mmctl('--json', 'catalogue', 'stats');
+$r = $db->mmctl_run('--json', 'catalogue', 'stats');
 is($r->{rc}, 0, 'stats --json: exit 0');
 my $st = json_of($r);
 is_deeply($st->{departments}[1],
@@ -122,7 +77,7 @@ is($st->{version}, $dbh->selectrow_array('SELECT version FROM'
                                          . ' catalogue_version'),
    'stats --json: the version');
 
-$r = mmctl('catalogue', 'stats');
+$r = $db->mmctl_run('catalogue', 'stats');
 like($r->{out}, qr/^DEPARTMENT\s+ENABLED\s+SERVICES\s+ON\s+OFFICES\s+INFORMATION\s+APPLICATION\s+INSTANT_DOCUMENT\s+STATUS_LOOKUP\s+GRIEVANCE\s+PAYMENT$/m,
      'stats: header');
 like($r->{out}, qr/^HLTH\s+yes\s+2\s+1\s+0\s+1\s+0\s+0\s+0\s+1\s+0$/m,
@@ -136,7 +91,7 @@ $dbh->do("UPDATE department SET enabled = 0 WHERE code = 'HLTH'");
 $dbh->do(q{INSERT INTO department (code, name, description, contact)
            VALUES ('EMPTY', '{"en":"Empty"}', '{}',
                    '{"phone":"","email":"","url":""}')});
-$r = mmctl('catalogue', 'validate');
+$r = $db->mmctl_run('catalogue', 'validate');
 is($r->{rc}, 0, 'warnings only: exit 0');
 like($r->{out}, qr/^warning: service HLTH-AAROGYA: enabled, but its department HLTH is disabled/m,
      'a service in a disabled department');
@@ -159,7 +114,7 @@ $dbh->do(q{INSERT INTO office (code, department_id, district, name,
            '{"en":"Ghost","te":"x"}', '{}', '{}')});
 $dbh->do('SET FOREIGN_KEY_CHECKS = 1');
 
-$r = mmctl('catalogue', 'validate');
+$r = $db->mmctl_run('catalogue', 'validate');
 is($r->{rc}, 1, 'errors: exit 1');
 like($r->{out}, qr/^error: service REV-INC: intents\[1\]: invalid PCRE2 pattern: .* at offset \d+$/m,
      'an invalid stored pattern, with its offset');
@@ -169,7 +124,7 @@ like($r->{out}, qr/^error: office GHOST-1: department: its department does not e
      'an office of a missing department');
 like($r->{out}, qr/^3 errors, 3 warnings$/m, 'the count');
 
-$r = mmctl('--json', 'catalogue', 'validate');
+$r = $db->mmctl_run('--json', 'catalogue', 'validate');
 is($r->{rc}, 1, 'errors --json: exit 1');
 my $v = json_of($r);
 is(scalar @{ $v->{errors} }, 3, 'errors --json: three errors');
@@ -179,7 +134,7 @@ is_deeply([ sort keys %{ $v->{errors}[0] } ], [ 'message', 'place' ],
 
 # --- files ----------------------------------------------------------------
 
-$r = mmctl('catalogue', 'validate', $FIXTURE);
+$r = $db->mmctl_run('catalogue', 'validate', $FIXTURE);
 is($r->{rc}, 0, 'validate FILE: exit 0');
 is($r->{out}, "0 errors, 0 warnings\n", 'validate FILE: clean');
 
@@ -188,7 +143,7 @@ delete $doc->{services}[0]{name}{te};
 $doc->{services}[1]{form}[1]{choices}[0]{id} = 'Bad Id';
 delete $doc->{departments};
 my $f = spew("$TMP/bad.json", $JSON->encode($doc));
-$r = mmctl('--json', 'catalogue', 'validate', $f);
+$r = $db->mmctl_run('--json', 'catalogue', 'validate', $f);
 is($r->{rc}, 1, 'validate a bad FILE: exit 1');
 $v = json_of($r);
 is_deeply($v->{warnings},
@@ -202,19 +157,19 @@ ok((grep { $_->{message} =~ /no department "REV" in the document/ }
 
 $f = spew("$TMP/s.csv", "code,department,type,name.en\nREV-A,REV,payment,"
           . "\"A\nB\",x\n");
-$r = mmctl('catalogue', 'validate', $f);
+$r = $db->mmctl_run('catalogue', 'validate', $f);
 is($r->{rc}, 1, 'validate a bad CSV: exit 1');
 like($r->{out}, qr/^error: \Q$f\E:2: 5 fields where the header has 4$/m,
      'validate CSV: the line the record started on');
 
-$r = mmctl('catalogue', 'validate', "$TMP/none.json");
+$r = $db->mmctl_run('catalogue', 'validate', "$TMP/none.json");
 is($r->{rc}, 1, 'validate a missing file: exit 1');
 like($r->{err}, qr/cannot open/, '... said so');
 
 # --- the database down ----------------------------------------------------
 
 for my $verb (qw(validate stats)) {
-    $r = run("$TMP/nope.sock", 'catalogue', $verb);
+    $r = $db->mmctl_run({ socket => "$TMP/nope.sock" }, 'catalogue', $verb);
     is($r->{rc}, 69, "database down, $verb: exit 69");
     like($r->{err}, qr/cannot connect to MariaDB at unix:\Q$TMP\E\/nope\.sock/,
          "database down, $verb: names the server");

@@ -15,11 +15,10 @@ use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use File::Temp qw(tempdir);
 use JSON::PP;
-use POSIX ();
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use Mana::Test qw(start_mariadb);
+use Mana::Test qw(start_mariadb json_doc);
 
 my $ROOT = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $MMCTL = "$ROOT/build/mmctl";
@@ -32,72 +31,14 @@ delete $ENV{$_} for grep { /^MANA_DB_/ } keys %ENV;
 my $db = start_mariadb();
 my $dbh = $db->dbh;
 
-open my $cf, '>', "$TMP/empty.conf" or die $!;
-close $cf;
-
 # ---------------------------------------------------------------------------
 # Helpers.
-
-my $n = 0;
-
-# runs mmctl; stdout and stderr apart
-sub mm {
-    my (@args) = @_;
-    $n++;
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open STDIN, '<', '/dev/null';
-        open STDOUT, '>', "$TMP/out.$n";
-        open STDERR, '>', "$TMP/err.$n";
-        exec { $MMCTL } $MMCTL, '--config', "$TMP/empty.conf", '--socket',
-             $db->{socket}, '--user', 'root', '--database', $db->{database},
-             @args
-            or POSIX::_exit(127);
-    }
-    waitpid $pid, 0;
-    return { rc => $? >> 8, out => slurp("$TMP/out.$n"),
-             err => slurp("$TMP/err.$n") };
-}
-
-sub slurp {
-    open my $fh, '<:raw', $_[0] or return '';
-    local $/;
-    return scalar <$fh>;
-}
-
-# exactly one JSON document on stdout
-sub doc {
-    my ($r) = @_;
-    my $d = eval { JSON::PP->new->utf8->decode($r->{out}) };
-    ok($d, 'stdout is one JSON document') or diag("stdout: $r->{out}");
-    return $d // {};
-}
-
-sub version {
-    return $dbh->selectrow_array(
-        'SELECT version FROM catalogue_version WHERE id = 1');
-}
-
-# everything a failed command must leave as it was
-sub snapshot {
-    my $s = '';
-    for my $t (qw(department office catalogue_version)) {
-        my $rows = $dbh->selectall_arrayref("SELECT * FROM $t ORDER BY 1");
-        $s .= "$t:" . join('|', map { join(',', map { $_ // 'NULL' } @$_) }
-                                @$rows) . "\n";
-    }
-    return $s;
-}
 
 # a command that must fail with rc, a message matching re, nothing written
 sub refused {
     my ($name, $rc, $re, @args) = @_;
-    my $before = snapshot();
-    my $r = mm(@args);
-    is($r->{rc}, $rc, "$name: exit $rc");
-    like($r->{err}, $re, "$name: the message names the problem");
-    is(snapshot(), $before, "$name: the database is unchanged");
-    return $r;
+    return $db->mmctl_refused($name, rc => $rc, args => \@args,
+        err => [ $re => 'the message names the problem' ]);
 }
 
 sub stored {
@@ -118,81 +59,80 @@ my $HI_REV = 'राजस्व';
 # Help and usage.
 
 {
-    my $r = mm('dept', '--help');
+    my $r = $db->mmctl_run('dept', '--help');
     is($r->{rc}, 0, 'dept --help exits 0');
     like($r->{out}, qr/^\s+$_\s/m, "dept --help lists $_")
         for qw(add list show update enable disable);
 
     for my $v (qw(add list show update enable disable)) {
-        $r = mm('dept', $v, '--help');
+        $r = $db->mmctl_run('dept', $v, '--help');
         is($r->{rc}, 0, "dept $v --help exits 0");
         like($r->{out}, qr/^Usage: mmctl \[global options\] dept $v/,
              "dept $v --help starts with its usage");
         like($r->{out}, qr/--json/, "dept $v --help says what --json prints");
     }
 
-    $r = mm('dept', 'add', '--help');
+    $r = $db->mmctl_run('dept', 'add', '--help');
     like($r->{out}, qr/--$_\b/, "dept add --help documents --$_")
         for qw(name-en name-te name description phone email url sort
                disabled);
 
-    $r = mm('office', '--help');
+    $r = $db->mmctl_run('office', '--help');
     is($r->{rc}, 0, 'office --help exits 0');
     for my $v (qw(add list show update)) {
-        $r = mm('office', $v, '--help');
+        $r = $db->mmctl_run('office', $v, '--help');
         is($r->{rc}, 0, "office $v --help exits 0");
         like($r->{out}, qr/^Usage: mmctl \[global options\] office $v/,
              "office $v --help starts with its usage");
     }
 
-    $r = mm('office', 'add', '--help');
+    $r = $db->mmctl_run('office', 'add', '--help');
     like($r->{out}, qr/--$_\b/, "office add --help documents --$_")
         for qw(department district mandal name-en name address phone email);
 
-    $r = mm('--help');
+    $r = $db->mmctl_run('--help');
     like($r->{out}, qr/^\s+$_\s/m, "mmctl --help lists the noun $_")
         for qw(dept office i18n);
 
-    my $before = snapshot();
-    $r = mm('dept', 'frob');
+    my $before = $db->catalogue_checksum;
+    $r = $db->mmctl_run('dept', 'frob');
     is($r->{rc}, 2, 'an unknown verb exits 2');
     like($r->{err}, qr/unknown verb "frob" for dept/, '... and says so');
     like($r->{err}, qr/Usage: mmctl .*dept <verb>/, '... with the usage');
 
-    $r = mm('--json', 'office', 'frob');
+    $r = $db->mmctl_run('--json', 'office', 'frob');
     is($r->{rc}, 2, 'an unknown office verb exits 2');
-    is(doc($r)->{error}{code}, 'usage', '... as a usage error in JSON');
+    is(json_doc($r)->{error}{code}, 'usage', '... as a usage error in JSON');
 
-    $r = mm('dept', 'add');
+    $r = $db->mmctl_run('dept', 'add');
     is($r->{rc}, 2, 'dept add without CODE exits 2');
     like($r->{err}, qr/missing argument/, '... and says what is missing');
 
-    $r = mm('dept', 'add', 'REV');
+    $r = $db->mmctl_run('dept', 'add', 'REV');
     is($r->{rc}, 2, 'dept add without --name-en exits 2');
     like($r->{err}, qr/--name-en TEXT is required/, '... naming the option');
 
-    $r = mm('office', 'add', 'REV-X', '--department', 'REV', '--name-en', 'X');
+    $r = $db->mmctl_run('office', 'add', 'REV-X', '--department', 'REV', '--name-en', 'X');
     is($r->{rc}, 2, 'office add without --district exits 2');
     like($r->{err}, qr/--district X is required/, '... naming the option');
 
-    $r = mm('dept', 'show');
+    $r = $db->mmctl_run('dept', 'show');
     is($r->{rc}, 2, 'dept show without CODE exits 2');
 
-    my $cmd = "'$MMCTL' --config '$TMP/empty.conf' --socket"
-        . " '$TMP/none.sock' --user root --json dept list 2>/dev/null";
-    my $out = `$cmd`;
-    is($? >> 8, 69, 'no database: exit 69');
-    like($out, qr/"code":"unavailable"/, '... and an unavailable error');
-    is(snapshot(), $before, 'usage errors change nothing');
+    $r = $db->mmctl_run({ socket => "$TMP/none.sock" }, '--json', 'dept',
+                        'list');
+    is($r->{rc}, 69, 'no database: exit 69');
+    like($r->{out}, qr/"code":"unavailable"/, '... and an unavailable error');
+    is($db->catalogue_checksum, $before, 'usage errors change nothing');
 }
 
 # ---------------------------------------------------------------------------
 # dept add, list, show.
 
-my $v0 = version();
+my $v0 = $db->catalogue_version;
 
 {
-    my $r = mm('dept', 'add', 'REV', '--name-en', 'Revenue',
+    my $r = $db->mmctl_run('dept', 'add', 'REV', '--name-en', 'Revenue',
                '--name-te', $TE_REV, '--name', "hi=$HI_REV",
                '--description', 'en=Certificates and land records',
                '--description', 'te=ధృవీకరణ పత్రాలు',
@@ -200,7 +140,7 @@ my $v0 = version();
     is($r->{rc}, 0, 'dept add REV exits 0') or diag($r->{err});
     like($r->{out}, qr/^CODE\s+RESULT\s+VERSION\n REV\s+added\s+\d+/x,
          'dept add prints CODE RESULT VERSION');
-    is(version(), $v0 + 1, 'dept add bumps catalogue_version by one');
+    is($db->catalogue_version, $v0 + 1, 'dept add bumps catalogue_version by one');
 
     my $row = stored('department', 'REV');
     is_deeply($row->{name}, { en => 'Revenue',
@@ -216,10 +156,10 @@ my $v0 = version();
     is($row->{sort_order}, 10, 'sort is stored');
     is($row->{enabled}, 1, 'enabled by default');
 
-    $r = mm('--json', 'dept', 'add', 'AGR', '--name-en', 'Agriculture',
+    $r = $db->mmctl_run('--json', 'dept', 'add', 'AGR', '--name-en', 'Agriculture',
             '--disabled');
     is($r->{rc}, 0, 'dept add --json exits 0');
-    my $d = doc($r);
+    my $d = json_doc($r);
     is($d->{code}, 'AGR', 'JSON: code');
     is($d->{result}, 'added', 'JSON: result');
     is($d->{version}, $v0 + 2, 'JSON: the new catalogue version');
@@ -233,12 +173,12 @@ my $v0 = version();
 
     # 24 Telugu code points (72 bytes) are a valid name: counted right
     my $te24 = 'అ' x 24;
-    $r = mm('dept', 'add', 'EDU', '--name-en', 'Education', '--name-te',
+    $r = $db->mmctl_run('dept', 'add', 'EDU', '--name-en', 'Education', '--name-te',
             $te24);
     is($r->{rc}, 0, 'a Telugu name of 24 code points is accepted')
         or diag($r->{err});
 
-    $r = mm('dept', 'list');
+    $r = $db->mmctl_run('dept', 'list');
     is($r->{rc}, 0, 'dept list exits 0');
     like($r->{out}, qr/^CODE\s+ENABLED\s+SORT\s+NAME\.EN\s+NAME\.TE\s+SERVICES\s+OFFICES$/m,
          'dept list has its header');
@@ -248,8 +188,8 @@ my $v0 = version();
     is_deeply(\@codes, [qw(CODE AGR EDU REV)],
               'ordered by sort, then code');
 
-    $r = mm('dept', 'list', '--json');
-    $d = doc($r);
+    $r = $db->mmctl_run('dept', 'list', '--json');
+    $d = json_doc($r);
     is_deeply([ map { $_->{code} } @{ $d->{departments} } ],
               [qw(AGR EDU REV)], 'dept list --json: every department');
     is($d->{departments}[2]{services}, 0, 'dept list --json: services');
@@ -257,24 +197,24 @@ my $v0 = version();
     is($d->{departments}[2]{name}{hi}, Encode_decode($HI_REV),
        'dept list --json: names in every language');
 
-    $r = mm('--json', 'dept', 'list', '--enabled');
-    is_deeply([ map { $_->{code} } @{ doc($r)->{departments} } ],
+    $r = $db->mmctl_run('--json', 'dept', 'list', '--enabled');
+    is_deeply([ map { $_->{code} } @{ json_doc($r)->{departments} } ],
               [qw(EDU REV)], 'dept list --enabled');
-    $r = mm('--json', 'dept', 'list', '--disabled');
-    is_deeply([ map { $_->{code} } @{ doc($r)->{departments} } ],
+    $r = $db->mmctl_run('--json', 'dept', 'list', '--disabled');
+    is_deeply([ map { $_->{code} } @{ json_doc($r)->{departments} } ],
               [qw(AGR)], 'dept list --disabled');
-    $r = mm('dept', 'list', '--enabled', '--disabled');
+    $r = $db->mmctl_run('dept', 'list', '--enabled', '--disabled');
     is($r->{rc}, 2, '--enabled with --disabled is a usage error');
 
-    $r = mm('dept', 'show', 'REV');
+    $r = $db->mmctl_run('dept', 'show', 'REV');
     is($r->{rc}, 0, 'dept show exits 0');
     like($r->{out}, qr/^name\.te\s+\Q$TE_REV\E$/m, 'dept show: name.te');
     like($r->{out}, qr/^contact\.phone\s+1902$/m, 'dept show: contact');
     like($r->{out}, qr/^services\s+0$/m, 'dept show: services');
     like($r->{out}, qr/^offices\s+0$/m, 'dept show: offices');
 
-    $r = mm('dept', 'show', 'REV', '--json');
-    $d = doc($r)->{department};
+    $r = $db->mmctl_run('dept', 'show', 'REV', '--json');
+    $d = json_doc($r)->{department};
     is($d->{code}, 'REV', 'dept show --json: the department');
     is($d->{services}, 0, 'dept show --json: services');
     is($d->{offices}, 0, 'dept show --json: offices');
@@ -295,7 +235,7 @@ my $v0 = version();
 
     $r = refused('a duplicate code, --json', 1, qr/already exists/,
                  '--json', 'dept', 'add', 'REV', '--name-en', 'Revenue');
-    is(doc($r)->{error}{code}, 'failed', '... an error document');
+    is(json_doc($r)->{error}{code}, 'failed', '... an error document');
 
     refused('a code against the rule', 1,
             qr/department rev: code: .*\^\[A-Z\]\[A-Z0-9\]\{1,7\}\$/,
@@ -339,13 +279,13 @@ my $v0 = version();
 # dept update, enable, disable.
 
 {
-    my $v = version();
-    my $r = mm('dept', 'update', 'REV', '--sort', '5', '--name', 'hi=',
+    my $v = $db->catalogue_version;
+    my $r = $db->mmctl_run('dept', 'update', 'REV', '--sort', '5', '--name', 'hi=',
                '--email', 'rev@ap.gov.in');
     is($r->{rc}, 0, 'dept update exits 0') or diag($r->{err});
     like($r->{out}, qr/^REV\s+changed\s+\Q@{[ $v + 1 ]}\E$/m,
          'dept update says changed and the version');
-    is(version(), $v + 1, 'dept update bumps catalogue_version');
+    is($db->catalogue_version, $v + 1, 'dept update bumps catalogue_version');
     my $row = stored('department', 'REV');
     is($row->{sort_order}, 5, 'the given field changed');
     ok(!exists $row->{name}{hi}, 'an empty --name hi= removed Hindi');
@@ -353,30 +293,30 @@ my $v0 = version();
     is($row->{contact}{email}, 'rev@ap.gov.in', 'the email changed');
     is($row->{contact}{phone}, '1902', 'the phone stayed');
 
-    my $before = snapshot();
-    $r = mm('--json', 'dept', 'update', 'REV', '--sort', '5');
+    my $before = $db->catalogue_checksum;
+    $r = $db->mmctl_run('--json', 'dept', 'update', 'REV', '--sort', '5');
     is($r->{rc}, 0, 'an update to the same values exits 0');
-    is(doc($r)->{result}, 'unchanged', '... says unchanged');
-    is(snapshot(), $before, '... writes nothing, the version stays');
+    is(json_doc($r)->{result}, 'unchanged', '... says unchanged');
+    is($db->catalogue_checksum, $before, '... writes nothing, the version stays');
 
-    $r = mm('dept', 'disable', 'REV');
+    $r = $db->mmctl_run('dept', 'disable', 'REV');
     is($r->{rc}, 0, 'dept disable exits 0');
     like($r->{out}, qr/^REV\s+changed/m, 'dept disable changed it');
     is(stored('department', 'REV')->{enabled}, 0, 'REV is disabled');
-    is(version(), $v + 2, 'dept disable bumps catalogue_version');
+    is($db->catalogue_version, $v + 2, 'dept disable bumps catalogue_version');
 
-    $before = snapshot();
-    $r = mm('--json', 'dept', 'disable', 'REV');
-    is(doc($r)->{result}, 'unchanged', 'disabling it again: unchanged');
-    is(snapshot(), $before, '... and no bump');
+    $before = $db->catalogue_checksum;
+    $r = $db->mmctl_run('--json', 'dept', 'disable', 'REV');
+    is(json_doc($r)->{result}, 'unchanged', 'disabling it again: unchanged');
+    is($db->catalogue_checksum, $before, '... and no bump');
 
-    $r = mm('--json', 'dept', 'enable', 'REV');
+    $r = $db->mmctl_run('--json', 'dept', 'enable', 'REV');
     is($r->{rc}, 0, 'dept enable exits 0');
-    is(doc($r)->{result}, 'changed', 'dept enable changed it');
-    is(doc($r)->{department}{enabled}, JSON::PP::true, '... enabled');
-    is(version(), $v + 3, 'dept enable bumps catalogue_version');
+    is(json_doc($r)->{result}, 'changed', 'dept enable changed it');
+    is(json_doc($r)->{department}{enabled}, JSON::PP::true, '... enabled');
+    is($db->catalogue_version, $v + 3, 'dept enable bumps catalogue_version');
 
-    $r = mm('dept', 'update', 'AGR', '--enabled', '--name-te', 'వ్యవసాయం');
+    $r = $db->mmctl_run('dept', 'update', 'AGR', '--enabled', '--name-te', 'వ్యవసాయం');
     is($r->{rc}, 0, 'dept update --enabled --name-te exits 0');
     $row = stored('department', 'AGR');
     is($row->{enabled}, 1, 'update --enabled');
@@ -387,9 +327,9 @@ my $v0 = version();
 # office.
 
 {
-    my $v = version();
+    my $v = $db->catalogue_version;
     my $te = 'తహసీల్దార్ కార్యాలయం, తెనాలి';
-    my $r = mm('office', 'add', 'REV-GNT-TENALI', '--department', 'REV',
+    my $r = $db->mmctl_run('office', 'add', 'REV-GNT-TENALI', '--department', 'REV',
                '--district', 'Guntur', '--mandal', 'Tenali',
                '--name-en', 'Tahsildar Office, Tenali', '--name-te', $te,
                '--address', 'en=Main Road, Tenali 522201',
@@ -398,7 +338,7 @@ my $v0 = version();
     is($r->{rc}, 0, 'office add exits 0') or diag($r->{err});
     like($r->{out}, qr/^REV-GNT-TENALI\s+added\s+\Q@{[ $v + 1 ]}\E$/m,
          'office add prints CODE RESULT VERSION');
-    is(version(), $v + 1, 'office add bumps catalogue_version');
+    is($db->catalogue_version, $v + 1, 'office add bumps catalogue_version');
 
     my $row = stored('office', 'REV-GNT-TENALI');
     my $rev_id = $dbh->selectrow_array(
@@ -411,15 +351,15 @@ my $v0 = version();
               'every --address stored');
     is($row->{contact}{email}, 'tenali@ap.gov.in', 'contact stored');
 
-    $r = mm('--json', 'office', 'add', 'REV-GNT', '--department', 'REV',
+    $r = $db->mmctl_run('--json', 'office', 'add', 'REV-GNT', '--department', 'REV',
             '--district', 'Guntur', '--name-en', 'Collectorate, Guntur');
     is($r->{rc}, 0, 'office add --json exits 0');
-    my $d = doc($r);
+    my $d = json_doc($r);
     is($d->{result}, 'added', 'JSON: result');
     is($d->{office}{mandal}, undef, 'JSON: no mandal is null');
     is($d->{office}{department}, 'REV', 'JSON: the department code');
 
-    $r = mm('office', 'add', 'AGR-KRN', '--department', 'AGR',
+    $r = $db->mmctl_run('office', 'add', 'AGR-KRN', '--department', 'AGR',
             '--district', 'Kurnool', '--name-en', 'Agriculture Office');
     is($r->{rc}, 0, 'a third office');
 
@@ -451,7 +391,7 @@ my $v0 = version();
     refused('show of an unknown office', 1, qr/no office NOPE-1/,
             'office', 'show', 'NOPE-1');
 
-    $r = mm('office', 'list');
+    $r = $db->mmctl_run('office', 'list');
     is($r->{rc}, 0, 'office list exits 0');
     like($r->{out},
          qr/^CODE\s+DEPARTMENT\s+DISTRICT\s+MANDAL\s+ENABLED\s+NAME\.EN$/m,
@@ -461,58 +401,58 @@ my $v0 = version();
     like($r->{out}, qr/^REV-GNT\s+REV\s+Guntur\s+-\s+yes/m,
          'no mandal shows as -');
 
-    $r = mm('--json', 'office', 'list', '--department', 'REV');
-    is_deeply([ map { $_->{code} } @{ doc($r)->{offices} } ],
+    $r = $db->mmctl_run('--json', 'office', 'list', '--department', 'REV');
+    is_deeply([ map { $_->{code} } @{ json_doc($r)->{offices} } ],
               [qw(REV-GNT REV-GNT-TENALI)], 'office list --department');
-    $r = mm('--json', 'office', 'list', '--district', 'kurnool');
-    is_deeply([ map { $_->{code} } @{ doc($r)->{offices} } ],
+    $r = $db->mmctl_run('--json', 'office', 'list', '--district', 'kurnool');
+    is_deeply([ map { $_->{code} } @{ json_doc($r)->{offices} } ],
               [qw(AGR-KRN)], 'office list --district (any letter case)');
 
-    $r = mm('office', 'show', 'REV-GNT-TENALI');
+    $r = $db->mmctl_run('office', 'show', 'REV-GNT-TENALI');
     is($r->{rc}, 0, 'office show exits 0');
     like($r->{out}, qr/^mandal\s+Tenali$/m, 'office show: mandal');
     like($r->{out}, qr/^name\.te\s+\Q$te\E$/m, 'office show: name.te');
-    $r = mm('office', 'show', 'REV-GNT-TENALI', '--json');
-    is(doc($r)->{office}{contact}{phone}, '08644-222222',
+    $r = $db->mmctl_run('office', 'show', 'REV-GNT-TENALI', '--json');
+    is(json_doc($r)->{office}{contact}{phone}, '08644-222222',
        'office show --json');
 
-    $v = version();
-    $r = mm('office', 'update', 'REV-GNT', '--mandal', 'Guntur East',
+    $v = $db->catalogue_version;
+    $r = $db->mmctl_run('office', 'update', 'REV-GNT', '--mandal', 'Guntur East',
             '--phone', '0863-2234567');
     is($r->{rc}, 0, 'office update exits 0') or diag($r->{err});
     like($r->{out}, qr/^REV-GNT\s+changed/m, 'office update changed it');
-    is(version(), $v + 1, 'office update bumps catalogue_version');
+    is($db->catalogue_version, $v + 1, 'office update bumps catalogue_version');
     is(stored('office', 'REV-GNT')->{mandal}, 'Guntur East', 'new mandal');
 
-    my $before = snapshot();
-    $r = mm('--json', 'office', 'update', 'REV-GNT', '--phone',
+    my $before = $db->catalogue_checksum;
+    $r = $db->mmctl_run('--json', 'office', 'update', 'REV-GNT', '--phone',
             '0863-2234567');
-    is(doc($r)->{result}, 'unchanged', 'the same update: unchanged');
-    is(snapshot(), $before, '... nothing written, no bump');
+    is(json_doc($r)->{result}, 'unchanged', 'the same update: unchanged');
+    is($db->catalogue_checksum, $before, '... nothing written, no bump');
 
-    $r = mm('office', 'update', 'REV-GNT', '--mandal', '');
+    $r = $db->mmctl_run('office', 'update', 'REV-GNT', '--mandal', '');
     is($r->{rc}, 0, 'office update --mandal "" exits 0');
     is(stored('office', 'REV-GNT')->{mandal}, undef,
        'an empty --mandal removes the mandal (NULL)');
 
-    $r = mm('office', 'update', 'REV-GNT', '--department', 'AGR',
+    $r = $db->mmctl_run('office', 'update', 'REV-GNT', '--department', 'AGR',
             '--disabled');
     is($r->{rc}, 0, 'an office moves to another department');
     $row = stored('office', 'REV-GNT');
     is($row->{enabled}, 0, '... and is disabled');
 
-    $r = mm('--json', 'dept', 'show', 'AGR');
-    is(doc($r)->{department}{offices}, 2, 'dept show counts offices');
+    $r = $db->mmctl_run('--json', 'dept', 'show', 'AGR');
+    is(json_doc($r)->{department}{offices}, 2, 'dept show counts offices');
 
     # a service row, to see it counted
     $dbh->do(q{INSERT INTO service (code, department_id, type, name,
                description, keywords, intents, documents, content, form)
                VALUES ('REV-INC', ?, 'information', '{"en":"Income"}', '{}',
                '{}', '[]', '{}', '{"en":"x"}', '[]')}, undef, $rev_id);
-    $r = mm('--json', 'dept', 'show', 'REV');
-    is(doc($r)->{department}{services}, 1, 'dept show counts services');
-    is(doc($r)->{department}{offices}, 1, '... and offices');
-    $r = mm('dept', 'list');
+    $r = $db->mmctl_run('--json', 'dept', 'show', 'REV');
+    is(json_doc($r)->{department}{services}, 1, 'dept show counts services');
+    is(json_doc($r)->{department}{offices}, 1, '... and offices');
+    $r = $db->mmctl_run('dept', 'list');
     like($r->{out}, qr/^REV\s+yes\s+5\s+Revenue\s+\S+\s+1\s+1$/m,
          'dept list counts them too');
 }
@@ -567,21 +507,21 @@ SKIP: {
     # "mmctl NOUN VERB --help" (its usage line and its option lines), and
     # nothing more.
     my $words = sub { join ' ', sort { $a cmp $b } split ' ', $_[0] };
-    my $help = mm('--help')->{out};
+    my $help = $db->mmctl_run('--help')->{out};
     my ($nouns) = $help =~ /^Nouns:\n((?:  \S.*\n)+)/m;
     my @nouns = $nouns =~ /^  (\S+)/mg;
     is($words->($complete->('mmctl', '')), $words->("@nouns"),
        'completion: the nouns of mmctl --help');
 
     for my $noun (@nouns) {
-        my ($verbs) = mm($noun, '--help')->{out}
+        my ($verbs) = $db->mmctl_run($noun, '--help')->{out}
                       =~ /^Verbs:\n((?:  \S.*\n)+)/m;
         my @verbs = $verbs =~ /^  (\S+)/mg;
         is($words->($complete->('mmctl', $noun, '')),
            $words->("@verbs --help"), "completion: the verbs of $noun");
 
         for my $verb (@verbs) {
-            my $r = mm($noun, $verb, '--help');
+            my $r = $db->mmctl_run($noun, $verb, '--help');
             my %opt = ('--json' => 1, '--help' => 1);
             for my $line (split /\n/, $r->{out}) {
                 next if $line !~ /^Usage:|^\s+-/;

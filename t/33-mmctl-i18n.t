@@ -14,11 +14,10 @@ use Cwd qw(abs_path);
 use File::Basename qw(dirname);
 use File::Temp qw(tempdir);
 use JSON::PP;
-use POSIX ();
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use Mana::Test qw(start_mariadb);
+use Mana::Test qw(start_mariadb slurp spew json_doc);
 
 my $ROOT = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $MMCTL = "$ROOT/build/mmctl";
@@ -31,64 +30,11 @@ delete $ENV{$_} for grep { /^MANA_DB_/ } keys %ENV;
 my $db = start_mariadb();
 my $dbh = $db->dbh;
 
-spew("$TMP/empty.conf", '');
+# mmctl runs in $TMP: the file names it reports are relative
+$db->{mmctl_cwd} = $TMP;
 
 # ---------------------------------------------------------------------------
 # Helpers.
-
-my $n = 0;
-
-sub mm {
-    my (@args) = @_;
-    $n++;
-    my $pid = fork // die "fork: $!";
-    if ($pid == 0) {
-        open STDIN, '<', '/dev/null';
-        open STDOUT, '>', "$TMP/out.$n";
-        open STDERR, '>', "$TMP/err.$n";
-        chdir $TMP;
-        exec { $MMCTL } $MMCTL, '--config', "$TMP/empty.conf", '--socket',
-             $db->{socket}, '--user', 'root', '--database', $db->{database},
-             @args
-            or POSIX::_exit(127);
-    }
-    waitpid $pid, 0;
-    return { rc => $? >> 8, out => slurp("$TMP/out.$n"),
-             err => slurp("$TMP/err.$n") };
-}
-
-sub slurp {
-    open my $fh, '<:raw', $_[0] or return '';
-    local $/;
-    return scalar <$fh>;
-}
-
-sub spew {
-    my ($path, $text) = @_;
-    open my $fh, '>:raw', $path or die "$path: $!";
-    print $fh $text;
-    close $fh or die "$path: $!";
-}
-
-sub doc {
-    my ($r) = @_;
-    my $d = eval { JSON::PP->new->utf8->decode($r->{out}) };
-    ok($d, 'stdout is one JSON document') or diag("stdout: $r->{out}");
-    return $d // {};
-}
-
-sub version {
-    return $dbh->selectrow_array(
-        'SELECT version FROM catalogue_version WHERE id = 1');
-}
-
-sub snapshot {
-    my $rows = $dbh->selectall_arrayref(
-        'SELECT lang, msg_key, text, updated_at FROM i18n_message'
-        . ' ORDER BY msg_key, lang');
-    return join("\n", map { join("\t", @$_) } @$rows)
-        . "\nversion " . version();
-}
 
 sub texts {
     my %t;
@@ -106,55 +52,51 @@ sub texts {
 sub refused {
     my ($name, $file, $content, $re, @more) = @_;
     spew("$TMP/$file", $content);
-    my $before = snapshot();
-    my $r = mm('i18n', 'import', $file, @more);
-    is($r->{rc}, 1, "$name: exit 1");
-    like($r->{err}, $re, "$name: the message names the place");
-    like($r->{err}, qr/\Q$file\E: nothing imported/, "$name: says so");
-    is(snapshot(), $before, "$name: the database is unchanged");
-    return $r;
+    return $db->mmctl_refused($name, args => [ 'i18n', 'import', $file, @more ],
+        err => [ $re => 'the message names the place',
+                 qr/\Q$file\E: nothing imported/ => 'says so' ]);
 }
 
 # ---------------------------------------------------------------------------
 # Help and usage.
 
 {
-    my $r = mm('i18n', '--help');
+    my $r = $db->mmctl_run('i18n', '--help');
     is($r->{rc}, 0, 'i18n --help exits 0');
     like($r->{out}, qr/^\s+$_\s/m, "i18n --help lists $_")
         for qw(import export list missing);
 
     for my $v (qw(import export list missing)) {
-        $r = mm('i18n', $v, '--help');
+        $r = $db->mmctl_run('i18n', $v, '--help');
         is($r->{rc}, 0, "i18n $v --help exits 0");
         like($r->{out}, qr/^Usage: mmctl \[global options\] i18n $v/,
              "i18n $v --help starts with its usage");
         like($r->{out}, qr/--json/, "i18n $v --help says what --json prints");
     }
 
-    $r = mm('i18n', 'import', '--help');
+    $r = $db->mmctl_run('i18n', 'import', '--help');
     like($r->{out}, qr/$_/, "i18n import --help documents $_")
         for ('--dry-run', '--format', 'placeholders', 'mana-i18n/1',
              'key,en,te');
 
-    $r = mm('i18n', 'frob');
+    $r = $db->mmctl_run('i18n', 'frob');
     is($r->{rc}, 2, 'an unknown verb exits 2');
     like($r->{err}, qr/unknown verb "frob" for i18n/, '... and says so');
     like($r->{err}, qr/Usage: mmctl .*i18n <verb>/, '... with the usage');
 
-    $r = mm('i18n', 'import');
+    $r = $db->mmctl_run('i18n', 'import');
     is($r->{rc}, 2, 'import without FILE exits 2');
 
-    $r = mm('i18n', 'import', 'a.csv', '--format', 'xml');
+    $r = $db->mmctl_run('i18n', 'import', 'a.csv', '--format', 'xml');
     is($r->{rc}, 2, 'an unknown --format exits 2');
 
-    $r = mm('i18n', 'import', 'no-such-file.csv');
+    $r = $db->mmctl_run('i18n', 'import', 'no-such-file.csv');
     is($r->{rc}, 1, 'a missing file exits 1');
     like($r->{err}, qr/cannot open no-such-file\.csv/, '... naming it');
 
-    $r = mm('--json', 'i18n', 'export', '--format', 'csv');
+    $r = $db->mmctl_run('--json', 'i18n', 'export', '--format', 'csv');
     is($r->{rc}, 2, '--json with CSV on stdout is a usage error');
-    is(doc($r)->{error}{code}, 'usage', '... as one JSON error document');
+    is(json_doc($r)->{error}{code}, 'usage', '... as one JSON error document');
 }
 
 # ---------------------------------------------------------------------------
@@ -168,18 +110,18 @@ my $CSV = join("\r\n",
     'status.done,"Application {ref} is ""approved""",దరఖాస్తు {ref} ఆమోదించబడింది',
     'bye,Goodbye,') . "\r\n";
 
-my $v0 = version();
+my $v0 = $db->catalogue_version;
 
 {
     spew("$TMP/msgs.csv", $CSV);
-    my $r = mm('i18n', 'import', 'msgs.csv');
+    my $r = $db->mmctl_run('i18n', 'import', 'msgs.csv');
     is($r->{rc}, 0, 'import of a CSV exits 0') or diag($r->{err});
     like($r->{out}, qr/^LANG\s+ADDED\s+CHANGED\s+UNCHANGED$/m,
          'import prints its table');
     like($r->{out}, qr/^en\s+5\s+0\s+0$/m, 'five English texts added');
     like($r->{out}, qr/^te\s+3\s+0\s+0$/m, 'three Telugu texts added');
     like($r->{out}, qr/^total\s+8\s+0\s+0$/m, 'eight in all');
-    is(version(), $v0 + 1, 'the import bumped catalogue_version once');
+    is($db->catalogue_version, $v0 + 1, 'the import bumped catalogue_version once');
 
     my $t = texts();
     is($t->{'en.welcome'}, 'Welcome to Mana Mitra, {name}!',
@@ -191,10 +133,10 @@ my $v0 = version();
     is($t->{'te.menu.title'}, 'ప్రధాన మెను', 'Telugu');
     ok(!exists $t->{'te.bye'}, 'an empty cell is no translation');
 
-    my $before = snapshot();
-    $r = mm('--json', 'i18n', 'import', 'msgs.csv');
+    my $before = $db->catalogue_checksum;
+    $r = $db->mmctl_run('--json', 'i18n', 'import', 'msgs.csv');
     is($r->{rc}, 0, 'importing it again exits 0');
-    my $d = doc($r);
+    my $d = json_doc($r);
     is_deeply($d->{total}, { added => 0, changed => 0, unchanged => 8 },
               'importing it again: everything unchanged');
     is($d->{changed}, JSON::PP::false, 'JSON: nothing changed');
@@ -204,7 +146,7 @@ my $v0 = version();
     is_deeply($d->{languages}{te},
               { added => 0, changed => 0, unchanged => 3 },
               'JSON: counts per language');
-    is(snapshot(), $before, 'a no-op import writes nothing, no bump');
+    is($db->catalogue_checksum, $before, 'a no-op import writes nothing, no bump');
 
     my $json = '{"format": "mana-i18n/1", "messages": {'
         . '"en": {"bye": "Goodbye!", "new.key": "Hello {name}"},'
@@ -212,19 +154,19 @@ my $v0 = version();
         . '"hi": {"bye": "अलविदा"}}}';
 
     spew("$TMP/more.json", $json);
-    $r = mm('--json', 'i18n', 'import', 'more.json', '--dry-run');
+    $r = $db->mmctl_run('--json', 'i18n', 'import', 'more.json', '--dry-run');
     is($r->{rc}, 0, 'a dry run exits 0') or diag($r->{err});
-    $d = doc($r);
+    $d = json_doc($r);
     is_deeply($d->{total}, { added => 4, changed => 1, unchanged => 0 },
               'a dry run counts what it would do');
     is($d->{changed}, JSON::PP::false, 'JSON: a dry run changes nothing');
     is($d->{dry_run}, JSON::PP::true, 'JSON: dry_run');
-    is(snapshot(), $before, 'a dry run writes nothing, no bump');
+    is($db->catalogue_checksum, $before, 'a dry run writes nothing, no bump');
 
-    $r = mm('i18n', 'import', 'more.json');
+    $r = $db->mmctl_run('i18n', 'import', 'more.json');
     is($r->{rc}, 0, 'import of JSON exits 0') or diag($r->{err});
     like($r->{out}, qr/^total\s+4\s+1\s+0$/m, 'four added, one changed');
-    is(version(), $v0 + 2, 'the import bumped catalogue_version');
+    is($db->catalogue_version, $v0 + 2, 'the import bumped catalogue_version');
     is(texts()->{'hi.bye'}, 'अलविदा', 'Hindi is a language like the others');
     is(texts()->{'en.bye'}, 'Goodbye!', 'a changed text');
     is(texts()->{'en.menu.title'}, 'Main menu',
@@ -235,9 +177,9 @@ my $v0 = version();
 # Export and the round trip.
 
 {
-    my $r = mm('i18n', 'export');
+    my $r = $db->mmctl_run('i18n', 'export');
     is($r->{rc}, 0, 'export exits 0');
-    my $d = doc($r);
+    my $d = json_doc($r);
     is($d->{format}, 'mana-i18n/1', 'export: the format');
     is_deeply([ sort keys %{ $d->{messages} } ], [qw(en hi te)],
               'export: every language');
@@ -249,10 +191,10 @@ my $v0 = version();
     my @en = @keys[0 .. 5];
     is_deeply(\@en, [ sort @en ], 'keys sorted');
 
-    is(mm('i18n', 'export', '--json')->{out}, $r->{out},
+    is($db->mmctl_run('i18n', 'export', '--json')->{out}, $r->{out},
        'export --json prints the document itself');
 
-    $r = mm('i18n', 'export', '--format', 'csv');
+    $r = $db->mmctl_run('i18n', 'export', '--format', 'csv');
     is($r->{rc}, 0, 'export --format csv exits 0');
     my ($header) = $r->{out} =~ /\A([^\r\n]*)\r\n/;
     is($header, 'key,en,te,hi', 'CSV: the header, CRLF line ends');
@@ -261,14 +203,14 @@ my $v0 = version();
     like($r->{out}, qr/\r\nstatus\.done,"Application \{ref\} is ""approved""",/,
          'CSV: doubled quotes');
 
-    $r = mm('--json', 'i18n', 'export', '-o', "$TMP/all.json");
+    $r = $db->mmctl_run('--json', 'i18n', 'export', '-o', "$TMP/all.json");
     is($r->{rc}, 0, 'export -o exits 0');
-    $d = doc($r);
+    $d = json_doc($r);
     is_deeply([ @$d{qw(format keys messages)} ], ['json', 6, 12],
               'export -o --json: the summary');
     is_deeply($d->{languages}, [qw(en te hi)], '... with the languages');
 
-    $r = mm('i18n', 'export', '-o', "$TMP/all.csv");
+    $r = $db->mmctl_run('i18n', 'export', '-o', "$TMP/all.csv");
     is($r->{rc}, 0, 'export -o FILE.csv exits 0');
     like(slurp("$TMP/all.csv"), qr/\Akey,en,te,hi\r\n/,
          'the format follows the name of the file');
@@ -276,14 +218,14 @@ my $v0 = version();
     # import into an empty table, export again: the same bytes
     for my $f (qw(all.json all.csv)) {
         $dbh->do('DELETE FROM i18n_message');
-        my $v = version();
-        $r = mm('i18n', 'import', $f);
+        my $v = $db->catalogue_version;
+        $r = $db->mmctl_run('i18n', 'import', $f);
         is($r->{rc}, 0, "import of the export $f exits 0")
             or diag($r->{err});
         like($r->{out}, qr/^total\s+12\s+0\s+0$/m, '... adds every message');
-        is(version(), $v + 1, '... and bumps the version once');
+        is($db->catalogue_version, $v + 1, '... and bumps the version once');
         my ($ext) = $f =~ /\.(\w+)$/;
-        mm('i18n', 'export', '-o', "$TMP/again.$ext");
+        $db->mmctl_run('i18n', 'export', '-o', "$TMP/again.$ext");
         is(slurp("$TMP/again.$ext"), slurp("$TMP/$f"),
            "export, import, export: $f byte-identical");
     }
@@ -293,7 +235,7 @@ my $v0 = version();
 # list and missing.
 
 {
-    my $r = mm('i18n', 'list');
+    my $r = $db->mmctl_run('i18n', 'list');
     is($r->{rc}, 0, 'list exits 0');
     like($r->{out}, qr/^KEY\s+LANG\s+TEXT$/m, 'list: the header');
     like($r->{out}, qr/^menu\.more\s+en\s+More\.\.\. next page$/m,
@@ -301,33 +243,33 @@ my $v0 = version();
     like($r->{out}, qr/^welcome\s+te\s+మన మిత్రకు స్వాగతం, \{name\}!$/m,
          'list: Telugu');
 
-    $r = mm('--json', 'i18n', 'list', '--lang', 'te', '--key-prefix',
+    $r = $db->mmctl_run('--json', 'i18n', 'list', '--lang', 'te', '--key-prefix',
             'menu.');
-    is_deeply(doc($r)->{messages},
+    is_deeply(json_doc($r)->{messages},
               [ { key => 'menu.title', lang => 'te',
                   text => do { my $s = 'ప్రధాన మెను'; utf8::decode($s); $s }
               } ],
               'list --lang --key-prefix --json');
 
-    $r = mm('i18n', 'list', '--lang', 'TE');
+    $r = $db->mmctl_run('i18n', 'list', '--lang', 'TE');
     is($r->{rc}, 2, 'list --lang with a bad code exits 2');
 
-    $r = mm('i18n', 'missing');
+    $r = $db->mmctl_run('i18n', 'missing');
     is($r->{rc}, 0, 'missing exits 0');
     like($r->{out}, qr/^LANG\s+KEY$/m, 'missing: the header');
     like($r->{out}, qr/^te\s+menu\.more$/m, 'missing: a key Telugu lacks');
     like($r->{err}, qr/te: 1 of 6 keys missing/, 'missing: a count');
 
-    $r = mm('--json', 'i18n', 'missing');
-    is_deeply(doc($r), { missing => {
+    $r = $db->mmctl_run('--json', 'i18n', 'missing');
+    is_deeply(json_doc($r), { missing => {
                   te => [qw(menu.more)],
                   hi => [qw(menu.more menu.title new.key status.done
                             welcome)] } },
               'missing --json: per language');
 
-    $r = mm('--json', 'i18n', 'missing', '--lang', 'ta');
+    $r = $db->mmctl_run('--json', 'i18n', 'missing', '--lang', 'ta');
     is($r->{rc}, 0, 'missing --lang of a language with no text exits 0');
-    is(scalar @{ doc($r)->{missing}{ta} }, 6, '... and lacks every key');
+    is(scalar @{ json_doc($r)->{missing}{ta} }, 6, '... and lacks every key');
 }
 
 # ---------------------------------------------------------------------------
@@ -415,7 +357,7 @@ my $v0 = version();
 
     $r = refused('--json: the problems as data', 'cols2.csv',
                  "key,en\nk1\n", qr/cols2\.csv:2/, '--json');
-    my $d = doc($r);
+    my $d = json_doc($r);
     is($d->{error}{code}, 'invalid', '--json: error code invalid');
     is_deeply($d->{error}{problems},
               [ { place => 'cols2.csv:2',

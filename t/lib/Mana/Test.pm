@@ -28,6 +28,7 @@ use Time::HiRes qw(sleep time);
 our @EXPORT = qw(start_mariadb start_nginx start_mock_graph sign_body
                  wh_payload wh_text_message wh_status finish_tests
                  json_decode json_encode wait_until);
+our @EXPORT_OK = qw(slurp spew json_of json_doc);
 
 our $TOP = abs_path(dirname(__FILE__) . '/../../..');
 
@@ -76,6 +77,42 @@ sub tmpdir {
     return $dir;
 }
 
+# a file's bytes, and bytes to a file (whose path spew returns)
+sub slurp {
+    my ($path) = @_;
+    open my $fh, '<:raw', $path or die "$path: $!";
+    local $/;
+    return scalar <$fh>;
+}
+
+sub spew {
+    my ($path, $bytes) = @_;
+    open my $fh, '>:raw', $path or die "$path: $!";
+    print $fh $bytes;
+    close $fh or die "$path: $!";
+    return $path;
+}
+
+# The one JSON document on the stdout of $db->mmctl_run.  json_of keeps
+# byte strings, like the literals of a file without "use utf8", and says
+# why it failed in a diag; json_doc decodes UTF-8 into characters and is
+# a test of its own ("stdout is one JSON document"), {} when it fails.
+sub json_of {
+    my ($r) = @_;
+    my $doc = eval { JSON::PP->new->decode($r->{out}) };
+    diag("not one JSON document: $@\nstdout: $r->{out}\nstderr: $r->{err}")
+        if !$doc;
+    return $doc;
+}
+
+sub json_doc {
+    my ($r) = @_;
+    my $doc = eval { JSON::PP->new->utf8->decode($r->{out}) };
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    ok($doc, 'stdout is one JSON document') or diag("stdout: $r->{out}");
+    return $doc // {};
+}
+
 sub run_cmd {
     my (@cmd) = @_;
     my $out = `@{[ join ' ', map { quotemeta } @cmd ]} 2>&1`;
@@ -109,6 +146,89 @@ sub mmctl {
     return Mana::Test::run_cmd("$Mana::Test::BUILD/mmctl", '--socket',
                                $self->{socket}, '--user', 'root',
                                '--database', $self->{database}, @args);
+}
+
+# mmctl against this database as root, with no config file and stdin from
+# /dev/null, stdout and stderr kept apart: { rc, out, err }, out and err as
+# bytes.  A hash ref before the arguments changes one run: socket => another
+# server's socket, cwd => the directory to run in (default
+# $db->{mmctl_cwd}, if set).  mmctl_start and mmctl_finish run several at
+# once.
+my $mmctl_runs = 0;
+
+sub mmctl_start {
+    my ($self, @args) = @_;
+    my %o = (cwd => $self->{mmctl_cwd},
+             ref($args[0]) eq 'HASH' ? %{ shift @args } : ());
+    my $mmctl = "$Mana::Test::BUILD/mmctl";
+    my $base = "$self->{dir}/mmctl." . ++$mmctl_runs;
+    my $pid = fork // die "fork: $!";
+    if ($pid == 0) {
+        open STDIN, '<', '/dev/null';
+        open STDOUT, '>', "$base.out";
+        open STDERR, '>', "$base.err";
+        chdir $o{cwd} if defined $o{cwd};
+        exec { $mmctl } $mmctl, '--config', '/dev/null',
+            '--socket', $o{socket} // $self->{socket}, '--user', 'root',
+            '--database', $self->{database}, @args
+            or POSIX::_exit(127);
+    }
+    return { pid => $pid, base => $base };
+}
+
+sub mmctl_finish {
+    my ($self, $job) = @_;
+    waitpid $job->{pid}, 0;
+    return { rc => $? >> 8, out => Mana::Test::slurp("$job->{base}.out"),
+             err => Mana::Test::slurp("$job->{base}.err") };
+}
+
+sub mmctl_run {
+    my ($self, @args) = @_;
+    return $self->mmctl_finish($self->mmctl_start(@args));
+}
+
+# one root connection for the helpers below
+sub helper_dbh {
+    my ($self) = @_;
+    return $self->{helper_dbh} //= $self->dbh;
+}
+
+sub catalogue_version {
+    my ($self) = @_;
+    return scalar $self->helper_dbh->selectrow_array(
+        'SELECT version FROM catalogue_version WHERE id = 1');
+}
+
+# everything a change to the catalogue could touch, updated_at included
+sub catalogue_checksum {
+    my ($self) = @_;
+    my $rows = $self->helper_dbh->selectall_arrayref(
+        'CHECKSUM TABLE department, office, service, i18n_message,'
+        . ' catalogue_version EXTENDED');
+    return join ',', map { $_->[1] // 'null' } @$rows;
+}
+
+# A command that must fail and write nothing: exit rc (default 1), stderr
+# matching each pattern of err => [ qr/.../ => 'test name', ... ], the
+# catalogue unchanged (test named by unchanged =>, default "the database is
+# unchanged") and, with version => 'test name', catalogue_version tested
+# apart.  Every test name starts with "$name: ".  Returns the run.
+sub mmctl_refused {
+    my ($self, $name, %o) = @_;
+    local $Test::Builder::Level = $Test::Builder::Level + 1;
+    my $rc = $o{rc} // 1;
+    my ($sum, $v) = ($self->catalogue_checksum, $self->catalogue_version);
+    my $r = $self->mmctl_run(@{ $o{args} });
+    is($r->{rc}, $rc, "$name: exit $rc") or diag($r->{err});
+    my @err = @{ $o{err} // [] };
+    while (my ($re, $what) = splice @err, 0, 2) {
+        like($r->{err}, $re, "$name: $what");
+    }
+    is($self->catalogue_checksum, $sum,
+       "$name: " . ($o{unchanged} // 'the database is unchanged'));
+    is($self->catalogue_version, $v, "$name: $o{version}") if $o{version};
+    return $r;
 }
 
 sub start {
