@@ -88,6 +88,18 @@ ngx_http_mana_conv_start(ngx_log_t *log, mana_webhook_t *wh,
     ngx_http_mana_conv_t    *cv;
     ngx_http_mana_db_job_t  *job;
 
+    /*
+     * Whether each message is new comes from its statement's row count,
+     * kept for the first NGX_HTTP_MANA_DB_MAX_STMTS statements only.
+     */
+    if (wh->nmessages + wh->nstatuses + 4 > NGX_HTTP_MANA_DB_MAX_STMTS) {
+        ngx_log_error(NGX_LOG_ERR, log, 0,
+                      "mana conversation: %uz messages in one delivery are "
+                      "more than the bot takes at once",
+                      wh->nmessages);
+        return NGX_DECLINED;
+    }
+
     cv = ngx_calloc(sizeof(ngx_http_mana_conv_t), log);
     if (cv == NULL) {
         return NGX_ERROR;

@@ -23,7 +23,8 @@ typedef void (*ngx_http_mana_conv_done_pt)(void *data, ngx_int_t rc,
 
 /*
  * Takes over wh (left empty).  NGX_OK: done will be called once, from an
- * event; NGX_BUSY: the pool's queue is full; NGX_ERROR.
+ * event; NGX_BUSY: the pool's queue is full; NGX_DECLINED: too many items
+ * for one transaction (wh untouched); NGX_ERROR.
  */
 ngx_int_t ngx_http_mana_conv_start(ngx_log_t *log, mana_webhook_t *wh,
     ngx_http_mana_conv_done_pt done, void *data, ngx_http_mana_conv_t **cv);

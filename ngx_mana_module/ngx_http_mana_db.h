@@ -20,7 +20,7 @@
 #include <mysql.h>
 
 
-#define NGX_HTTP_MANA_DB_MAX_STMTS  128
+#define NGX_HTTP_MANA_DB_MAX_STMTS  1024
 
 
 typedef struct ngx_http_mana_db_job_s   ngx_http_mana_db_job_t;

@@ -322,11 +322,16 @@ ngx_http_mana_webhook_store(ngx_http_request_t *r, mana_webhook_t *wh)
 
     mmcf = ngx_http_get_module_main_conf(r, ngx_http_mana_module);
 
+    rc = NGX_DECLINED;
+
     if (mmcf->catalogue.bot) {
         /* the bot answers in the same transaction that stores */
         rc = ngx_http_mana_conv_start(r->connection->log, wh,
                                       ngx_http_mana_webhook_answered, ctx,
                                       &ctx->conv);
+    }
+
+    if (rc != NGX_DECLINED) {
         if (rc == NGX_ERROR) {
             return NGX_HTTP_INTERNAL_SERVER_ERROR;
         }
