@@ -46,6 +46,8 @@ typedef struct {
     unsigned                     chunked:1;
     unsigned                     close:1;   /* no keep-alive after it */
     unsigned                     reused:1;
+    unsigned                     timedout:1;
+    unsigned                     closed_at_once:1;  /* EOF before any byte */
 } ngx_http_mana_graph_conn_t;
 
 
@@ -480,6 +482,7 @@ ngx_http_mana_graph_handler(ngx_event_t *ev)
     }
 
     if (ev->timedout) {
+        gc->timedout = 1;
         ngx_http_mana_graph_fail(gc, "timed out");
         return;
     }
@@ -578,6 +581,7 @@ ngx_http_mana_graph_read(ngx_http_mana_graph_conn_t *gc)
                 return;
             }
 
+            gc->closed_at_once = (gc->in_len == 0);
             ngx_http_mana_graph_fail(gc, gc->in_len ? "truncated response"
                                                     : "connection closed");
             return;
@@ -813,9 +817,8 @@ ngx_http_mana_graph_fail(ngx_http_mana_graph_conn_t *gc, const char *why)
      * After a timeout Graph may have sent the message: no second copy.
      */
     if (req && gc->reused && gc->in_len == 0 && !req->retried
-        && ngx_strcmp(why, "timed out") != 0
-        && (gc->out_sent < gc->out_len
-            || ngx_strcmp(why, "connection closed") == 0))
+        && !gc->timedout
+        && (gc->out_sent < gc->out_len || gc->closed_at_once))
     {
         req->retried = 1;
         ngx_http_mana_graph_close(gc);
