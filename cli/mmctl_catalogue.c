@@ -700,7 +700,7 @@ static void
 mmctl_catalogue_print_problems(mmctl_ctx_t *ctx, const char *prefix,
     mana_cat_problems_t *p)
 {
-    int          sev, first;
+    int          sev;
     char         place[1024];
     size_t       i;
 
@@ -728,22 +728,7 @@ mmctl_catalogue_print_problems(mmctl_ctx_t *ctx, const char *prefix,
     for (sev = MANA_CAT_ERROR; sev <= MANA_CAT_WARNING; sev++) {
         fputs(sev == MANA_CAT_ERROR ? "{\"errors\":[" : "],\"warnings\":[",
               stdout);
-        first = 1;
-
-        for (i = 0; i < p->n; i++) {
-            if (p->v[i].severity != sev) {
-                continue;
-            }
-
-            fputs(first ? "{\"place\":" : ",{\"place\":", stdout);
-            first = 0;
-            mmctl_json_str(stdout, mmctl_catalogue_place(place, sizeof(place),
-                                                         prefix,
-                                                         p->v[i].place));
-            fputs(",\"message\":", stdout);
-            mmctl_json_str(stdout, p->v[i].message);
-            fputs("}", stdout);
-        }
+        mmctl_catalogue_json_problems(prefix, p, sev);
     }
 
     fputs("]}\n", stdout);

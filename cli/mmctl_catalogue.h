@@ -74,6 +74,57 @@ int mmctl_catalogue_write(mmctl_ctx_t *ctx, const char *kind, json_t *obj,
     json_t *old, int *result);
 
 /*
+ * What "dept" and "office" tell mmctl_catalogue_edit() of their kind: the
+ * ids of the options their add and update share (in the verbs' one
+ * table), lib/mana_catalogue.c's validator and canonicaliser, and their
+ * own steps.
+ */
+typedef struct {
+    int          id;            /* the option's */
+    const char  *key;           /* the member it sets */
+    unsigned     contact:1;     /* a member of the object's "contact" */
+    unsigned     nullable:1;    /* an empty value sets null, not "" */
+} mmctl_catalogue_field_t;
+
+typedef struct {
+    const char                     *kind;       /* "department", "office" */
+    mana_cat_code_t                 rule;       /* its code's */
+    int                             name;       /* --name LANG=TEXT */
+    int                             name_en;
+    int                             name_te;
+    int                             texts;      /* --description... */
+    const char                     *texts_key;  /* ...and its member */
+    int                             enabled;    /* --enabled */
+    int                             disabled;   /* --disabled */
+    /* both are refused before the other options (office), not after */
+    unsigned                        enabled_first:1;
+    /* plain strings, up to a NULL key */
+    const mmctl_catalogue_field_t  *fields;
+
+    /* the noun's own options, after the shared ones, or NULL */
+    int                           (*apply)(mmctl_ctx_t *ctx,
+                                      mmctl_args_t *args, json_t *obj);
+    size_t                        (*check)(json_t *obj, const char *place,
+                                      mana_cat_problems_t *p);
+    json_t                       *(*canonical)(json_t *obj);
+    /* a check in the transaction before the write, or NULL */
+    int                           (*verify)(mmctl_ctx_t *ctx,
+                                      mmctl_args_t *args, json_t *obj);
+} mmctl_catalogue_kind_t;
+
+/*
+ * "add" and "update" of one object: with obj (the new object with its
+ * defaults, stolen), applies args, requires name.en, validates (with
+ * warnings), then adds it in a transaction that bumps the version; an
+ * object that exists is an error.  Without obj, reads the object CODE
+ * under a row lock, applies args (or with args NULL sets "enabled"),
+ * validates (warnings when names were given) and stores it, bumping the
+ * version only when it changed.  Prints CODE RESULT VERSION.
+ */
+int mmctl_catalogue_edit(mmctl_ctx_t *ctx, const mmctl_catalogue_kind_t *k,
+    const char *code, mmctl_args_t *args, json_t *obj, int enabled);
+
+/*
  * Prints problems on stderr as "PREFIX: place: message" (or
  * "place: message" without a prefix), errors first.  With --json and
  * errors, prints the one document
@@ -84,6 +135,8 @@ int mmctl_catalogue_write(mmctl_ctx_t *ctx, const char *kind, json_t *obj,
 int mmctl_catalogue_report(mmctl_ctx_t *ctx, const char *prefix,
     mana_cat_problems_t *p, int warnings);
 /* the place as printed: "file.json: services[0] (X-Y)", "file.csv:3: ..." */
+void mmctl_catalogue_json_problems(const char *prefix, mana_cat_problems_t *p,
+    int severity);
 const char *mmctl_catalogue_place(char *buf, size_t size, const char *prefix,
     const char *place);
 

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "mmctl_catalogue.h"
+#include "mmctl_text.h"
 #include "mana_buf.h"
 
 
@@ -24,6 +25,12 @@ static json_t *mmctl_catalogue_cell_json(mmctl_ctx_t *ctx, const char *kind,
 static json_t *mmctl_catalogue_fee(const char *s);
 static void mmctl_catalogue_sql_json(mana_buf_t *b, json_t *v);
 static void mmctl_catalogue_sql_str(mana_buf_t *b, json_t *v);
+static int mmctl_catalogue_apply(mmctl_ctx_t *ctx,
+    const mmctl_catalogue_kind_t *k, mmctl_args_t *args, json_t *obj);
+static int mmctl_catalogue_enabled(mmctl_ctx_t *ctx,
+    const mmctl_catalogue_kind_t *k, mmctl_args_t *args, json_t *obj);
+static int mmctl_catalogue_validate(mmctl_ctx_t *ctx,
+    const mmctl_catalogue_kind_t *k, json_t *obj, int warnings);
 
 
 int
@@ -664,6 +671,286 @@ mmctl_catalogue_write(mmctl_ctx_t *ctx, const char *kind, json_t *obj,
 }
 
 
+int
+mmctl_catalogue_edit(mmctl_ctx_t *ctx, const mmctl_catalogue_kind_t *k,
+    const char *code, mmctl_args_t *args, json_t *obj, int enabled)
+{
+    int          rc, adding, begun, added, changed;
+    char         sql[256], what[64];
+    json_t      *old, *canon;
+    long long    version;
+
+    adding = (obj != NULL);
+    begun = 0;
+    changed = 0;
+    old = NULL;
+    canon = NULL;
+    rc = MMCTL_OK;
+
+    if (!adding) {
+        rc = mmctl_catalogue_connect(ctx);
+        if (rc != MMCTL_OK) {
+            return rc;
+        }
+
+        if (!mana_cat_code_valid(k->rule, code)) {
+            return mmctl_error(ctx, MMCTL_FAILED, "failed", "no %s %s",
+                               k->kind, code);
+        }
+
+        rc = mmctl_catalogue_begin(ctx);
+        if (rc != MMCTL_OK) {
+            return rc;
+        }
+
+        begun = 1;
+
+        /*
+         * A concurrent update must not be lost between the read and the
+         * write.  The code was checked against its rule: it needs no
+         * escaping.
+         */
+        snprintf(sql, sizeof(sql),
+                 "SELECT id FROM %s WHERE code = '%s' FOR UPDATE", k->kind,
+                 code);
+        snprintf(what, sizeof(what), "cannot lock the %s", k->kind);
+
+        rc = mmctl_exec(ctx, what, sql);
+
+        if (rc == MMCTL_OK) {
+            rc = mmctl_catalogue_read_one(ctx, k->kind, code, &obj);
+        }
+
+        if (rc == MMCTL_OK && obj == NULL) {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "no %s %s",
+                             k->kind, code);
+        }
+
+        if (rc != MMCTL_OK) {
+            goto done;
+        }
+    }
+
+    if (args) {
+        rc = mmctl_catalogue_apply(ctx, k, args, obj);
+
+    } else {
+        json_object_set_new(obj, "enabled", json_boolean(enabled));
+    }
+
+    if (rc == MMCTL_OK && adding
+        && mmctl_text_get(json_object_get(obj, "name"), "en") == NULL)
+    {
+        rc = mmctl_usage_error(ctx, "--name-en TEXT is required");
+    }
+
+    if (rc == MMCTL_OK) {
+        rc = mmctl_catalogue_validate(ctx, k, obj,
+                                      adding
+                                      || (args && (args->opt[k->name_en]
+                                                   || args->opt[k->name_te]
+                                                   || args->opt[k->name])));
+    }
+
+    if (rc == MMCTL_OK && !adding && k->verify) {
+        rc = k->verify(ctx, args, obj);
+    }
+
+    if (rc == MMCTL_OK) {
+        canon = k->canonical(obj);
+        if (canon == NULL) {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        }
+    }
+
+    if (rc == MMCTL_OK && adding) {
+        rc = mmctl_catalogue_connect(ctx);
+
+        if (rc == MMCTL_OK) {
+            rc = mmctl_catalogue_begin(ctx);
+            begun = (rc == MMCTL_OK);
+        }
+
+        if (rc == MMCTL_OK && k->verify) {
+            rc = k->verify(ctx, args, canon);
+        }
+
+        if (rc == MMCTL_OK) {
+            rc = mmctl_catalogue_read_one(ctx, k->kind, code, &old);
+        }
+
+        if (rc == MMCTL_OK && old) {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed",
+                             "%s %s already exists: use \"mmctl %s update "
+                             "%s\"", k->kind, code, ctx->noun->name, code);
+        }
+    }
+
+    if (rc == MMCTL_OK) {
+        rc = mmctl_catalogue_store(ctx, k->kind, canon, &added, &changed);
+    }
+
+    if (rc == MMCTL_OK && (adding || changed)) {
+        rc = mmctl_catalogue_bump(ctx);
+    }
+
+    version = -1;
+
+    if (rc == MMCTL_OK) {
+        version = mmctl_catalogue_version(ctx);
+        rc = (version < 0) ? MMCTL_FAILED : mmctl_catalogue_commit(ctx);
+    }
+
+    if (rc != MMCTL_OK) {
+        if (begun) {
+            mmctl_catalogue_rollback(ctx);
+        }
+
+        goto done;
+    }
+
+    rc = mmctl_text_print_result(ctx, k->kind, canon,
+                                 adding ? "added"
+                                 : changed ? "changed" : "unchanged",
+                                 version);
+
+done:
+
+    json_decref(old);
+    json_decref(canon);
+    json_decref(obj);
+
+    return rc;
+}
+
+
+/* sets on obj every field the options of add and update give */
+
+static int
+mmctl_catalogue_apply(mmctl_ctx_t *ctx, const mmctl_catalogue_kind_t *k,
+    mmctl_args_t *args, json_t *obj)
+{
+    int                             rc;
+    json_t                         *name, *texts, *v;
+    const char                     *s;
+    const mmctl_catalogue_field_t  *f;
+
+    name = json_object_get(obj, "name");
+    texts = json_object_get(obj, k->texts_key);
+
+    if (k->enabled_first) {
+        rc = mmctl_catalogue_enabled(ctx, k, args, NULL);
+        if (rc != MMCTL_OK) {
+            return rc;
+        }
+    }
+
+    rc = mmctl_text_apply_all(ctx, args, k->name, name);
+
+    if (rc == MMCTL_OK && args->opt[k->name_en]) {
+        rc = mmctl_text_set(ctx, name, "--name-en", "en",
+                            args->opt[k->name_en]);
+    }
+
+    if (rc == MMCTL_OK && args->opt[k->name_te]) {
+        rc = mmctl_text_set(ctx, name, "--name-te", "te",
+                            args->opt[k->name_te]);
+    }
+
+    if (rc == MMCTL_OK) {
+        rc = mmctl_text_apply_all(ctx, args, k->texts, texts);
+    }
+
+    for (f = k->fields; rc == MMCTL_OK && f->key; f++) {
+        s = args->opt[f->id];
+
+        if (s == NULL) {
+            continue;
+        }
+
+        rc = mmctl_text_check_arg(ctx, ctx->verb->options[f->id].name, s);
+        if (rc != MMCTL_OK) {
+            break;
+        }
+
+        /* e.g. no mandal is null, not "": the route matches it as "any" */
+        v = (f->nullable && *s == '\0') ? json_null() : json_string(s);
+
+        if (json_object_set_new(f->contact ? json_object_get(obj, "contact")
+                                           : obj,
+                                f->key, v)
+            != 0)
+        {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        }
+    }
+
+    if (rc == MMCTL_OK && k->apply) {
+        rc = k->apply(ctx, args, obj);
+    }
+
+    if (rc == MMCTL_OK) {
+        rc = mmctl_catalogue_enabled(ctx, k, args, obj);
+    }
+
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    if (mmctl_text_order(name) != 0 || mmctl_text_order(texts) != 0) {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
+
+    return MMCTL_OK;
+}
+
+
+/* refuses --enabled with --disabled; sets obj's "enabled" as they say */
+
+static int
+mmctl_catalogue_enabled(mmctl_ctx_t *ctx, const mmctl_catalogue_kind_t *k,
+    mmctl_args_t *args, json_t *obj)
+{
+    const char  *on, *off;
+
+    on = args->opt[k->enabled];
+    off = args->opt[k->disabled];
+
+    if (on && off) {
+        return mmctl_usage_error(ctx, "--enabled and --disabled exclude "
+                                 "each other");
+    }
+
+    if (obj && (on || off)) {
+        json_object_set_new(obj, "enabled", json_boolean(on != NULL));
+    }
+
+    return MMCTL_OK;
+}
+
+
+/* warnings (a name without Telugu) only when the names were given */
+
+static int
+mmctl_catalogue_validate(mmctl_ctx_t *ctx, const mmctl_catalogue_kind_t *k,
+    json_t *obj, int warnings)
+{
+    int                  rc;
+    char                 place[64];
+    mana_cat_problems_t  p;
+
+    snprintf(place, sizeof(place), "%s %s", k->kind,
+             json_string_value(json_object_get(obj, "code")));
+
+    mana_cat_problems_init(&p);
+    (void) k->check(obj, place, &p);
+    rc = mmctl_catalogue_report(ctx, NULL, &p, warnings);
+    mana_cat_problems_free(&p);
+
+    return rc;
+}
+
+
 /* "file.json: services[2] (X-Y): name.en" or "file.csv:12: column fee" */
 
 const char *
@@ -681,11 +968,39 @@ mmctl_catalogue_place(char *buf, size_t size, const char *prefix,
 }
 
 
+/* the problems of one severity as JSON objects, comma-separated */
+void
+mmctl_catalogue_json_problems(const char *prefix, mana_cat_problems_t *p,
+    int severity)
+{
+    int     first;
+    char    place[1024];
+    size_t  i;
+
+    first = 1;
+
+    for (i = 0; i < p->n; i++) {
+        if (p->v[i].severity != severity) {
+            continue;
+        }
+
+        fputs(first ? "{\"place\":" : ",{\"place\":", stdout);
+        first = 0;
+
+        mmctl_json_str(stdout, mmctl_catalogue_place(place, sizeof(place),
+                                                     prefix, p->v[i].place));
+        fputs(",\"message\":", stdout);
+        mmctl_json_str(stdout, p->v[i].message);
+        fputs("}", stdout);
+    }
+}
+
+
 int
 mmctl_catalogue_report(mmctl_ctx_t *ctx, const char *prefix,
     mana_cat_problems_t *p, int warnings)
 {
-    int                  sev, first;
+    int                  sev;
     char                 place[1024];
     size_t               i;
     mana_cat_problem_t  *pr;
@@ -720,24 +1035,7 @@ mmctl_catalogue_report(mmctl_ctx_t *ctx, const char *prefix,
         printf("{\"error\":{\"code\":\"invalid\",\"message\":\"%zu error%s\","
                "\"problems\":[", p->errors, p->errors == 1 ? "" : "s");
 
-        first = 1;
-
-        for (i = 0; i < p->n; i++) {
-            if (p->v[i].severity != MANA_CAT_ERROR) {
-                continue;
-            }
-
-            fputs(first ? "{\"place\":" : ",{\"place\":", stdout);
-            first = 0;
-
-            mmctl_json_str(stdout, mmctl_catalogue_place(place, sizeof(place),
-                                                         prefix,
-                                                         p->v[i].place));
-            fputs(",\"message\":", stdout);
-            mmctl_json_str(stdout, p->v[i].message);
-            fputs("}", stdout);
-        }
-
+        mmctl_catalogue_json_problems(prefix, p, MANA_CAT_ERROR);
         fputs("]}}\n", stdout);
         ctx->json_done = 1;
     }

@@ -20,12 +20,8 @@ static int mmctl_dept_show(mmctl_ctx_t *ctx, mmctl_args_t *args);
 static int mmctl_dept_update(mmctl_ctx_t *ctx, mmctl_args_t *args);
 static int mmctl_dept_enable(mmctl_ctx_t *ctx, mmctl_args_t *args);
 static int mmctl_dept_disable(mmctl_ctx_t *ctx, mmctl_args_t *args);
-static int mmctl_dept_change(mmctl_ctx_t *ctx, const char *code,
-    mmctl_args_t *args, int enabled);
-static int mmctl_dept_apply(mmctl_ctx_t *ctx, mmctl_args_t *args,
+static int mmctl_dept_sort(mmctl_ctx_t *ctx, mmctl_args_t *args,
     json_t *dept);
-static int mmctl_dept_validate(mmctl_ctx_t *ctx, json_t *dept,
-    int warnings);
 static int mmctl_dept_counts(mmctl_ctx_t *ctx, const char *code,
     long long *services, long long *offices);
 static int mmctl_dept_cmp(const void *a, const void *b);
@@ -191,12 +187,30 @@ const mmctl_noun_t  mmctl_noun_dept = {
 };
 
 
+static const mmctl_catalogue_field_t  mmctl_dept_fields[] = {
+    { MMCTL_DEPT_PHONE, "phone", 1, 0 },
+    { MMCTL_DEPT_EMAIL, "email", 1, 0 },
+    { MMCTL_DEPT_URL, "url", 1, 0 },
+    { 0, NULL, 0, 0 }
+};
+
+static const mmctl_catalogue_kind_t  mmctl_dept_kind = {
+    "department", MANA_CAT_CODE_DEPARTMENT,
+    MMCTL_DEPT_NAME, MMCTL_DEPT_NAME_EN, MMCTL_DEPT_NAME_TE,
+    MMCTL_DEPT_DESCRIPTION, "description",
+    MMCTL_DEPT_ENABLED, MMCTL_DEPT_DISABLED, 0,
+    mmctl_dept_fields,
+    mmctl_dept_sort,
+    mana_cat_check_department,
+    mana_cat_canonical_department,
+    NULL
+};
+
+
 static int
 mmctl_dept_add(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
-    int          rc, added, changed;
-    json_t      *dept, *found, *canon;
-    long long    version;
+    json_t      *dept;
     const char  *code;
 
     code = args->argv[0];
@@ -215,197 +229,38 @@ mmctl_dept_add(mmctl_ctx_t *ctx, mmctl_args_t *args)
         return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
     }
 
-    canon = NULL;
-    found = NULL;
-
-    rc = mmctl_dept_apply(ctx, args, dept);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    if (mmctl_text_get(json_object_get(dept, "name"), "en") == NULL) {
-        rc = mmctl_usage_error(ctx, "--name-en TEXT is required");
-        goto done;
-    }
-
-    rc = mmctl_dept_validate(ctx, dept, 1);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    canon = mana_cat_canonical_department(dept);
-    if (canon == NULL) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        goto done;
-    }
-
-    rc = mmctl_catalogue_connect(ctx);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    rc = mmctl_catalogue_begin(ctx);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    rc = mmctl_catalogue_read_one(ctx, "department", code, &found);
-
-    if (rc == MMCTL_OK && found) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed",
-                         "department %s already exists: use \"mmctl dept "
-                         "update %s\"", code, code);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_catalogue_store(ctx, "department", canon, &added,
-                                   &changed);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_catalogue_bump(ctx);
-    }
-
-    version = -1;
-
-    if (rc == MMCTL_OK) {
-        version = mmctl_catalogue_version(ctx);
-        rc = (version < 0) ? MMCTL_FAILED : mmctl_catalogue_commit(ctx);
-    }
-
-    if (rc != MMCTL_OK) {
-        mmctl_catalogue_rollback(ctx);
-        goto done;
-    }
-
-    rc = mmctl_text_print_result(ctx, "department", canon, "added", version);
-
-done:
-
-    json_decref(found);
-    json_decref(canon);
-    json_decref(dept);
-
-    return rc;
+    return mmctl_catalogue_edit(ctx, &mmctl_dept_kind, code, args, dept, 0);
 }
 
 
-/* sets on dept every field the options give */
+/* --sort, after the options "dept" shares with "office" */
 
 static int
-mmctl_dept_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *dept)
+mmctl_dept_sort(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *dept)
 {
-    int          rc, i;
     long         sort;
     char        *end;
-    json_t      *name, *description, *contact;
     const char  *v;
-
-    static const struct {
-        int          id;
-        const char  *key;
-    } contact_fields[] = {
-        { MMCTL_DEPT_PHONE, "phone" },
-        { MMCTL_DEPT_EMAIL, "email" },
-        { MMCTL_DEPT_URL, "url" }
-    };
-
-    name = json_object_get(dept, "name");
-    description = json_object_get(dept, "description");
-    contact = json_object_get(dept, "contact");
-
-    rc = mmctl_text_apply_all(ctx, args, MMCTL_DEPT_NAME, name);
-
-    if (rc == MMCTL_OK && args->opt[MMCTL_DEPT_NAME_EN]) {
-        rc = mmctl_text_set(ctx, name, "--name-en", "en",
-                            args->opt[MMCTL_DEPT_NAME_EN]);
-    }
-
-    if (rc == MMCTL_OK && args->opt[MMCTL_DEPT_NAME_TE]) {
-        rc = mmctl_text_set(ctx, name, "--name-te", "te",
-                            args->opt[MMCTL_DEPT_NAME_TE]);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_text_apply_all(ctx, args, MMCTL_DEPT_DESCRIPTION,
-                                  description);
-    }
-
-    for (i = 0; rc == MMCTL_OK && i < 3; i++) {
-        v = args->opt[contact_fields[i].id];
-
-        if (v == NULL) {
-            continue;
-        }
-
-        rc = mmctl_text_check_arg(ctx, mmctl_dept_options
-                                       [contact_fields[i].id].name, v);
-
-        if (rc == MMCTL_OK
-            && json_object_set_new(contact, contact_fields[i].key,
-                                   json_string(v))
-               != 0)
-        {
-            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        }
-    }
-
-    if (rc != MMCTL_OK) {
-        return rc;
-    }
 
     v = args->opt[MMCTL_DEPT_SORT];
 
-    if (v) {
-        errno = 0;
-        sort = strtol(v, &end, 10);
-
-        if (*v == '\0' || *end != '\0' || errno || sort < INT_MIN
-            || sort > INT_MAX)
-        {
-            return mmctl_usage_error(ctx, "--sort \"%s\": expected an "
-                                     "integer", v);
-        }
-
-        json_object_set_new(dept, "sort", json_integer(sort));
+    if (v == NULL) {
+        return MMCTL_OK;
     }
 
-    if (args->opt[MMCTL_DEPT_ENABLED] && args->opt[MMCTL_DEPT_DISABLED]) {
-        return mmctl_usage_error(ctx, "--enabled and --disabled exclude "
-                                 "each other");
+    errno = 0;
+    sort = strtol(v, &end, 10);
+
+    if (*v == '\0' || *end != '\0' || errno || sort < INT_MIN
+        || sort > INT_MAX)
+    {
+        return mmctl_usage_error(ctx, "--sort \"%s\": expected an "
+                                 "integer", v);
     }
 
-    if (args->opt[MMCTL_DEPT_ENABLED] || args->opt[MMCTL_DEPT_DISABLED]) {
-        json_object_set_new(dept, "enabled",
-                            json_boolean(args->opt[MMCTL_DEPT_ENABLED]));
-    }
-
-    if (mmctl_text_order(name) != 0 || mmctl_text_order(description) != 0) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-    }
+    json_object_set_new(dept, "sort", json_integer(sort));
 
     return MMCTL_OK;
-}
-
-
-/* warnings (a name without Telugu) only when the names were given */
-
-static int
-mmctl_dept_validate(mmctl_ctx_t *ctx, json_t *dept, int warnings)
-{
-    int                  rc;
-    char                 place[64];
-    mana_cat_problems_t  p;
-
-    snprintf(place, sizeof(place), "department %s",
-             json_string_value(json_object_get(dept, "code")));
-
-    mana_cat_problems_init(&p);
-    (void) mana_cat_check_department(dept, place, &p);
-    rc = mmctl_catalogue_report(ctx, NULL, &p, warnings);
-    mana_cat_problems_free(&p);
-
-    return rc;
 }
 
 
@@ -649,130 +504,22 @@ mmctl_dept_counts(mmctl_ctx_t *ctx, const char *code, long long *services,
 static int
 mmctl_dept_update(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
-    return mmctl_dept_change(ctx, args->argv[0], args, -1);
+    return mmctl_catalogue_edit(ctx, &mmctl_dept_kind, args->argv[0], args,
+                                NULL, 0);
 }
 
 
 static int
 mmctl_dept_enable(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
-    return mmctl_dept_change(ctx, args->argv[0], NULL, 1);
+    return mmctl_catalogue_edit(ctx, &mmctl_dept_kind, args->argv[0], NULL,
+                                NULL, 1);
 }
 
 
 static int
 mmctl_dept_disable(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
-    return mmctl_dept_change(ctx, args->argv[0], NULL, 0);
+    return mmctl_catalogue_edit(ctx, &mmctl_dept_kind, args->argv[0], NULL,
+                                NULL, 0);
 }
-
-
-/*
- * Reads the department under a row lock, applies the options (or sets
- * enabled), validates the result and stores it if it differs.
- */
-
-static int
-mmctl_dept_change(mmctl_ctx_t *ctx, const char *code, mmctl_args_t *args,
-    int enabled)
-{
-    int          rc, added, changed;
-    char         sql[256];
-    json_t      *dept, *canon;
-    long long    version;
-
-    dept = NULL;
-    canon = NULL;
-    changed = 0;
-    version = -1;
-
-    rc = mmctl_catalogue_connect(ctx);
-    if (rc != MMCTL_OK) {
-        return rc;
-    }
-
-    if (!mana_cat_code_valid(MANA_CAT_CODE_DEPARTMENT, code)) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed",
-                           "no department %s", code);
-    }
-
-    rc = mmctl_catalogue_begin(ctx);
-    if (rc != MMCTL_OK) {
-        return rc;
-    }
-
-    /* a concurrent update must not be lost between the read and write */
-    snprintf(sql, sizeof(sql),
-             "SELECT id FROM department WHERE code = '%s' FOR UPDATE", code);
-
-    rc = mmctl_exec(ctx, "cannot lock the department", sql);
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_catalogue_read_one(ctx, "department", code, &dept);
-    }
-
-    if (rc == MMCTL_OK && dept == NULL) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed",
-                         "no department %s", code);
-    }
-
-    if (rc != MMCTL_OK) {
-        goto failed;
-    }
-
-    if (args) {
-        rc = mmctl_dept_apply(ctx, args, dept);
-
-    } else {
-        json_object_set_new(dept, "enabled", json_boolean(enabled));
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_dept_validate(ctx, dept,
-                                 args && (args->opt[MMCTL_DEPT_NAME_EN]
-                                          || args->opt[MMCTL_DEPT_NAME_TE]
-                                          || args->opt[MMCTL_DEPT_NAME]));
-    }
-
-    if (rc != MMCTL_OK) {
-        goto failed;
-    }
-
-    canon = mana_cat_canonical_department(dept);
-    if (canon == NULL) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        goto failed;
-    }
-
-    rc = mmctl_catalogue_store(ctx, "department", canon, &added, &changed);
-
-    if (rc == MMCTL_OK && changed) {
-        rc = mmctl_catalogue_bump(ctx);
-    }
-
-    if (rc == MMCTL_OK) {
-        version = mmctl_catalogue_version(ctx);
-        rc = (version < 0) ? MMCTL_FAILED : mmctl_catalogue_commit(ctx);
-    }
-
-    if (rc != MMCTL_OK) {
-        goto failed;
-    }
-
-    rc = mmctl_text_print_result(ctx, "department", canon,
-                                 changed ? "changed" : "unchanged", version);
-
-    json_decref(canon);
-    json_decref(dept);
-
-    return rc;
-
-failed:
-
-    mmctl_catalogue_rollback(ctx);
-    json_decref(canon);
-    json_decref(dept);
-
-    return rc;
-}
-

@@ -17,11 +17,8 @@ static int mmctl_office_add(mmctl_ctx_t *ctx, mmctl_args_t *args);
 static int mmctl_office_list(mmctl_ctx_t *ctx, mmctl_args_t *args);
 static int mmctl_office_show(mmctl_ctx_t *ctx, mmctl_args_t *args);
 static int mmctl_office_update(mmctl_ctx_t *ctx, mmctl_args_t *args);
-static int mmctl_office_apply(mmctl_ctx_t *ctx, mmctl_args_t *args,
+static int mmctl_office_department(mmctl_ctx_t *ctx, mmctl_args_t *args,
     json_t *office);
-static int mmctl_office_validate(mmctl_ctx_t *ctx, json_t *office,
-    int warnings);
-static int mmctl_office_department(mmctl_ctx_t *ctx, json_t *office);
 
 
 enum {
@@ -172,12 +169,33 @@ const mmctl_noun_t  mmctl_noun_office = {
 };
 
 
+static const mmctl_catalogue_field_t  mmctl_office_fields[] = {
+    { MMCTL_OFFICE_DEPARTMENT, "department", 0, 0 },
+    { MMCTL_OFFICE_DISTRICT, "district", 0, 0 },
+    { MMCTL_OFFICE_MANDAL, "mandal", 0, 1 },
+    { MMCTL_OFFICE_PHONE, "phone", 1, 0 },
+    { MMCTL_OFFICE_EMAIL, "email", 1, 0 },
+    { MMCTL_OFFICE_URL, "url", 1, 0 },
+    { 0, NULL, 0, 0 }
+};
+
+static const mmctl_catalogue_kind_t  mmctl_office_kind = {
+    "office", MANA_CAT_CODE_OFFICE,
+    MMCTL_OFFICE_NAME, MMCTL_OFFICE_NAME_EN, MMCTL_OFFICE_NAME_TE,
+    MMCTL_OFFICE_ADDRESS, "address",
+    MMCTL_OFFICE_ENABLED, MMCTL_OFFICE_DISABLED, 1,
+    mmctl_office_fields,
+    NULL,
+    mana_cat_check_office,
+    mana_cat_canonical_office,
+    mmctl_office_department
+};
+
+
 static int
 mmctl_office_add(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
-    int          rc, added, changed;
-    json_t      *office, *found, *canon;
-    long long    version;
+    json_t      *office;
     const char  *code, *missing;
 
     code = args->argv[0];
@@ -201,201 +219,26 @@ mmctl_office_add(mmctl_ctx_t *ctx, mmctl_args_t *args)
         return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
     }
 
-    canon = NULL;
-    found = NULL;
-
-    rc = mmctl_office_apply(ctx, args, office);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    if (mmctl_text_get(json_object_get(office, "name"), "en") == NULL) {
-        rc = mmctl_usage_error(ctx, "--name-en TEXT is required");
-        goto done;
-    }
-
-    rc = mmctl_office_validate(ctx, office, 1);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    canon = mana_cat_canonical_office(office);
-    if (canon == NULL) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        goto done;
-    }
-
-    rc = mmctl_catalogue_connect(ctx);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    rc = mmctl_catalogue_begin(ctx);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    rc = mmctl_office_department(ctx, canon);
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_catalogue_read_one(ctx, "office", code, &found);
-    }
-
-    if (rc == MMCTL_OK && found) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed",
-                         "office %s already exists: use \"mmctl office "
-                         "update %s\"", code, code);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_catalogue_store(ctx, "office", canon, &added, &changed);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_catalogue_bump(ctx);
-    }
-
-    version = -1;
-
-    if (rc == MMCTL_OK) {
-        version = mmctl_catalogue_version(ctx);
-        rc = (version < 0) ? MMCTL_FAILED : mmctl_catalogue_commit(ctx);
-    }
-
-    if (rc != MMCTL_OK) {
-        mmctl_catalogue_rollback(ctx);
-        goto done;
-    }
-
-    rc = mmctl_text_print_result(ctx, "office", canon, "added", version);
-
-done:
-
-    json_decref(found);
-    json_decref(canon);
-    json_decref(office);
-
-    return rc;
+    return mmctl_catalogue_edit(ctx, &mmctl_office_kind, code, args, office,
+                                0);
 }
 
 
-static int
-mmctl_office_apply(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *office)
-{
-    int          rc, i;
-    json_t      *name, *address, *contact, *v;
-    const char  *s;
-
-    static const struct {
-        int          id;
-        const char  *key;
-        int          in_contact;
-    } fields[] = {
-        { MMCTL_OFFICE_DEPARTMENT, "department", 0 },
-        { MMCTL_OFFICE_DISTRICT, "district", 0 },
-        { MMCTL_OFFICE_MANDAL, "mandal", 0 },
-        { MMCTL_OFFICE_PHONE, "phone", 1 },
-        { MMCTL_OFFICE_EMAIL, "email", 1 },
-        { MMCTL_OFFICE_URL, "url", 1 }
-    };
-
-    name = json_object_get(office, "name");
-    address = json_object_get(office, "address");
-    contact = json_object_get(office, "contact");
-
-    if (args->opt[MMCTL_OFFICE_ENABLED] && args->opt[MMCTL_OFFICE_DISABLED]) {
-        return mmctl_usage_error(ctx, "--enabled and --disabled exclude "
-                                 "each other");
-    }
-
-    rc = mmctl_text_apply_all(ctx, args, MMCTL_OFFICE_NAME, name);
-
-    if (rc == MMCTL_OK && args->opt[MMCTL_OFFICE_NAME_EN]) {
-        rc = mmctl_text_set(ctx, name, "--name-en", "en",
-                            args->opt[MMCTL_OFFICE_NAME_EN]);
-    }
-
-    if (rc == MMCTL_OK && args->opt[MMCTL_OFFICE_NAME_TE]) {
-        rc = mmctl_text_set(ctx, name, "--name-te", "te",
-                            args->opt[MMCTL_OFFICE_NAME_TE]);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_text_apply_all(ctx, args, MMCTL_OFFICE_ADDRESS,
-                                  address);
-    }
-
-    for (i = 0; rc == MMCTL_OK && i < 6; i++) {
-        s = args->opt[fields[i].id];
-
-        if (s == NULL) {
-            continue;
-        }
-
-        rc = mmctl_text_check_arg(ctx, mmctl_office_options[fields[i].id].name,
-                                  s);
-        if (rc != MMCTL_OK) {
-            break;
-        }
-
-        /* no mandal is NULL, not "": the route matches it as "any" */
-        v = (fields[i].id == MMCTL_OFFICE_MANDAL && *s == '\0')
-            ? json_null() : json_string(s);
-
-        if (json_object_set_new(fields[i].in_contact ? contact : office,
-                                fields[i].key, v)
-            != 0)
-        {
-            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        }
-    }
-
-    if (rc != MMCTL_OK) {
-        return rc;
-    }
-
-    if (args->opt[MMCTL_OFFICE_ENABLED] || args->opt[MMCTL_OFFICE_DISABLED]) {
-        json_object_set_new(office, "enabled",
-                            json_boolean(args->opt[MMCTL_OFFICE_ENABLED]));
-    }
-
-    if (mmctl_text_order(name) != 0 || mmctl_text_order(address) != 0) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-    }
-
-    return MMCTL_OK;
-}
-
-
-/* warnings (a name without Telugu) only when the names were given */
+/*
+ * The office's department, when given (always, to add), must exist: the
+ * foreign key would only say so.
+ */
 
 static int
-mmctl_office_validate(mmctl_ctx_t *ctx, json_t *office, int warnings)
-{
-    int                  rc;
-    char                 place[64];
-    mana_cat_problems_t  p;
-
-    snprintf(place, sizeof(place), "office %s",
-             json_string_value(json_object_get(office, "code")));
-
-    mana_cat_problems_init(&p);
-    (void) mana_cat_check_office(office, place, &p);
-    rc = mmctl_catalogue_report(ctx, NULL, &p, warnings);
-    mana_cat_problems_free(&p);
-
-    return rc;
-}
-
-
-/* the office's department must exist: the foreign key would only say so */
-
-static int
-mmctl_office_department(mmctl_ctx_t *ctx, json_t *office)
+mmctl_office_department(mmctl_ctx_t *ctx, mmctl_args_t *args, json_t *office)
 {
     int          rc;
     json_t      *dept;
     const char  *code;
+
+    if (args == NULL || args->opt[MMCTL_OFFICE_DEPARTMENT] == NULL) {
+        return MMCTL_OK;
+    }
 
     code = json_string_value(json_object_get(office, "department"));
     dept = NULL;
@@ -541,93 +384,6 @@ mmctl_office_show(mmctl_ctx_t *ctx, mmctl_args_t *args)
 static int
 mmctl_office_update(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
-    int          rc, added, changed;
-    char         sql[256];
-    json_t      *office, *canon;
-    long long    version;
-    const char  *code;
-
-    code = args->argv[0];
-    office = NULL;
-    canon = NULL;
-    changed = 0;
-
-    rc = mmctl_catalogue_connect(ctx);
-    if (rc != MMCTL_OK) {
-        return rc;
-    }
-
-    if (!mana_cat_code_valid(MANA_CAT_CODE_OFFICE, code)) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "no office %s", code);
-    }
-
-    rc = mmctl_catalogue_begin(ctx);
-    if (rc != MMCTL_OK) {
-        return rc;
-    }
-
-    /* the code was checked against its rule: it needs no escaping */
-    snprintf(sql, sizeof(sql),
-             "SELECT id FROM office WHERE code = '%s' FOR UPDATE", code);
-
-    rc = mmctl_exec(ctx, "cannot lock the office", sql);
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_catalogue_read_one(ctx, "office", code, &office);
-    }
-
-    if (rc == MMCTL_OK && office == NULL) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "no office %s", code);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_office_apply(ctx, args, office);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_office_validate(ctx, office,
-                                   args->opt[MMCTL_OFFICE_NAME_EN]
-                                   || args->opt[MMCTL_OFFICE_NAME_TE]
-                                   || args->opt[MMCTL_OFFICE_NAME]);
-    }
-
-    if (rc == MMCTL_OK && args->opt[MMCTL_OFFICE_DEPARTMENT]) {
-        rc = mmctl_office_department(ctx, office);
-    }
-
-    if (rc == MMCTL_OK) {
-        canon = mana_cat_canonical_office(office);
-        if (canon == NULL) {
-            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        }
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_catalogue_store(ctx, "office", canon, &added, &changed);
-    }
-
-    if (rc == MMCTL_OK && changed) {
-        rc = mmctl_catalogue_bump(ctx);
-    }
-
-    version = -1;
-
-    if (rc == MMCTL_OK) {
-        version = mmctl_catalogue_version(ctx);
-        rc = (version < 0) ? MMCTL_FAILED : mmctl_catalogue_commit(ctx);
-    }
-
-    if (rc == MMCTL_OK) {
-        rc = mmctl_text_print_result(ctx, "office", canon,
-                                     changed ? "changed" : "unchanged",
-                                     version);
-    } else {
-        mmctl_catalogue_rollback(ctx);
-    }
-
-    json_decref(canon);
-    json_decref(office);
-
-    return rc;
+    return mmctl_catalogue_edit(ctx, &mmctl_office_kind, args->argv[0], args,
+                                NULL, 0);
 }
-
