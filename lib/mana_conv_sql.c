@@ -79,7 +79,7 @@ mana_conv_sql_citizen(mana_buf_t *sql, const mana_wh_message_t *m)
 void
 mana_conv_sql_turn(mana_buf_t *sql, unsigned long long citizen_id,
     int had_session, unsigned version, json_t *state, json_t *replies,
-    const mana_wh_message_t *m, const char *lang)
+    const mana_wh_message_t *m, const char *lang, const char *old_lang)
 {
     size_t   i;
     json_t  *r;
@@ -97,16 +97,22 @@ mana_conv_sql_turn(mana_buf_t *sql, unsigned long long citizen_id,
         mana_buf_adds(sql, ");\n");
     }
 
-    if (lang && *lang) {
+    if (lang && *lang && (old_lang == NULL || strcmp(lang, old_lang) != 0)) {
         mana_buf_adds(sql, "UPDATE citizen SET language = ");
         mana_conv_text(sql, lang);
         mana_buf_addf(sql, " WHERE id = %llu;\n", citizen_id);
     }
 
+    if (json_array_size(replies) == 0) {
+        return;
+    }
+
+    mana_buf_adds(sql, "INSERT INTO outbox (citizen_id, phone_number_id, "
+                       "to_bsuid, to_phone, lang, payload) VALUES ");
+
     json_array_foreach(replies, i, r) {
-        mana_buf_addf(sql, "INSERT INTO outbox (citizen_id, phone_number_id, "
-                           "to_bsuid, to_phone, lang, payload) VALUES (%llu, "
-                           "'%s', ", citizen_id, m->phone_number_id);
+        mana_buf_addf(sql, "%s(%llu, '%s', ", i ? "," : "", citizen_id,
+                      m->phone_number_id);
         mana_conv_text(sql, m->bsuid);
         mana_buf_adds(sql, ", ");
         mana_conv_text(sql, m->phone);
@@ -114,11 +120,11 @@ mana_conv_sql_turn(mana_buf_t *sql, unsigned long long citizen_id,
         mana_conv_text(sql, lang && *lang ? lang : NULL);
         mana_buf_adds(sql, ", ");
         mana_conv_text(sql, json_string_value(r));
-        mana_buf_adds(sql, ");\n");
+        mana_buf_adds(sql, ")");
     }
 
-    mana_buf_addf(sql, "UPDATE message_in SET processed_at = NOW(3) "
-                       "WHERE wamid = '%s';\n", m->wamid);
+    /* one statement, so rows get ids in the order of the replies */
+    mana_buf_adds(sql, ";\n");
 }
 
 
@@ -271,15 +277,15 @@ mana_conv_sql_effect(mana_buf_t *sql, unsigned long long citizen_id,
                             ? mana_conv_str(effect, "lang") : "en");
         mana_buf_adds(sql, ", '[\"service_delivery\"]', '7(b)', ");
         mana_conv_text(sql, wamid);
-        mana_buf_adds(sql, ");\nSELECT 1;\n");
-        return 0;
+        mana_buf_adds(sql, ");\n");
+        return 1;
     }
 
     if (strcmp(kind, "language") == 0 && mana_conv_str(effect, "lang")) {
         mana_buf_adds(sql, "UPDATE citizen SET language = ");
         mana_conv_text(sql, mana_conv_str(effect, "lang"));
-        mana_buf_addf(sql, " WHERE id = %llu;\nSELECT 1;\n", citizen_id);
-        return 0;
+        mana_buf_addf(sql, " WHERE id = %llu;\n", citizen_id);
+        return 1;
     }
 
     return -1;

@@ -23,14 +23,18 @@
  */
 void mana_conv_sql_citizen(mana_buf_t *sql, const mana_wh_message_t *m);
 
-/* the session's new state, the replies to send, the message done */
+/*
+ * The session's new state and the replies to send, in one INSERT; the
+ * citizen's language only when it is not old_lang any more.
+ */
 void mana_conv_sql_turn(mana_buf_t *sql, unsigned long long citizen_id,
     int had_session, unsigned version, json_t *state, json_t *replies,
-    const mana_wh_message_t *m, const char *lang);
+    const mana_wh_message_t *m, const char *lang, const char *old_lang);
 
 /*
- * An effect of the bot as statements whose last one is a SELECT of the
- * result row; -1 for an effect it does not know.
+ * An effect of the bot as statements.  0: the last one is a SELECT of the
+ * result row; 1: the effect only writes, and its result is {"ok":true}
+ * without a round trip; -1: an effect it does not know.
  */
 int mana_conv_sql_effect(mana_buf_t *sql, unsigned long long citizen_id,
     json_t *effect, const char *wamid);

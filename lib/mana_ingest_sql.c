@@ -67,14 +67,14 @@ mana_utf8_cut(const char *s, size_t len, size_t max)
 
 static void
 mana_sql_messages(mana_buf_t *sql, const mana_webhook_t *wh, size_t from,
-    size_t to)
+    size_t to, int processed)
 {
     size_t                    i;
     const mana_wh_message_t  *m;
 
     mana_buf_adds(sql, "INSERT INTO message_in (wamid, phone_number_id, "
                        "sender_bsuid, sender_phone, type, body, content, "
-                       "sent_at) VALUES ");
+                       "sent_at, processed_at) VALUES ");
 
     for (i = from; i < to; i++) {
         m = &wh->messages[i];
@@ -102,7 +102,7 @@ mana_sql_messages(mana_buf_t *sql, const mana_webhook_t *wh, size_t from,
         mana_buf_add_sql_text(sql, m->content, strlen(m->content));
         mana_buf_adds(sql, ",");
         mana_sql_time_or_null(sql, m->timestamp);
-        mana_buf_adds(sql, ")");
+        mana_buf_adds(sql, processed ? ",NOW(3))" : ",NULL)");
     }
 
     /* a retried wamid: keep the first copy, count nothing */
@@ -137,22 +137,29 @@ mana_sql_status(mana_buf_t *sql, const mana_wh_status_t *s)
 }
 
 
+void
+mana_ingest_sort(mana_webhook_t *wh)
+{
+    qsort(wh->messages, wh->nmessages, sizeof(mana_wh_message_t),
+          mana_message_cmp);
+    qsort(wh->statuses, wh->nstatuses, sizeof(mana_wh_status_t),
+          mana_status_cmp);
+}
+
+
 unsigned
 mana_ingest_sql(mana_buf_t *sql, mana_webhook_t *wh)
 {
     size_t    i;
     unsigned  n;
 
-    qsort(wh->messages, wh->nmessages, sizeof(mana_wh_message_t),
-          mana_message_cmp);
-    qsort(wh->statuses, wh->nstatuses, sizeof(mana_wh_status_t),
-          mana_status_cmp);
+    mana_ingest_sort(wh);
 
     mana_buf_adds(sql, "START TRANSACTION;\n");
     n = 2;
 
     if (wh->nmessages) {
-        mana_sql_messages(sql, wh, 0, wh->nmessages);
+        mana_sql_messages(sql, wh, 0, wh->nmessages, 0);
         n++;
     }
 
@@ -168,27 +175,15 @@ mana_ingest_sql(mana_buf_t *sql, mana_webhook_t *wh)
 
 
 void
-mana_ingest_sql_open(mana_buf_t *sql, mana_webhook_t *wh)
+mana_ingest_sql_each(mana_buf_t *sql, const mana_webhook_t *wh)
 {
     size_t  i;
 
-    qsort(wh->messages, wh->nmessages, sizeof(mana_wh_message_t),
-          mana_message_cmp);
-    qsort(wh->statuses, wh->nstatuses, sizeof(mana_wh_status_t),
-          mana_status_cmp);
-
-    mana_buf_adds(sql, "START TRANSACTION;\n");
-
     for (i = 0; i < wh->nmessages; i++) {
-        mana_sql_messages(sql, wh, i, i + 1);
+        mana_sql_messages(sql, wh, i, i + 1, 1);
     }
 
     for (i = 0; i < wh->nstatuses; i++) {
         mana_sql_status(sql, &wh->statuses[i]);
-    }
-
-    /* a delivery of statuses only still needs a statement to hold on */
-    if (wh->nmessages + wh->nstatuses == 0) {
-        mana_buf_adds(sql, "DO 0;\n");
     }
 }

@@ -11,19 +11,23 @@
 #include "mana_webhook.h"
 
 
+/* by wamid, so that concurrent deliveries lock rows in one order */
+void mana_ingest_sort(mana_webhook_t *wh);
+
 /*
  * Appends "START TRANSACTION; ...; COMMIT" to sql.  Statement 1 is the
  * message insert when there are messages: its affected-row count is the
- * number of new messages.  Sorts wh's items by wamid, so that concurrent
- * deliveries lock rows in one order.  Returns the number of statements.
+ * number of new messages.  Sorts wh's items.  Returns the number of
+ * statements.
  */
 unsigned mana_ingest_sql(mana_buf_t *sql, mana_webhook_t *wh);
 
 /*
- * The same, for a transaction the bot goes on with: one INSERT per message
- * (statement i + 1 stores message i: its affected-row count says whether
- * it is new), the statuses, and no COMMIT.
+ * The statements of a transaction the bot goes on with: one INSERT per
+ * message (whose affected-row count says whether it is new), marked
+ * processed, since the bot answers it before the transaction commits; then
+ * the statuses.  nmessages + nstatuses statements, in wh's order.
  */
-void mana_ingest_sql_open(mana_buf_t *sql, mana_webhook_t *wh);
+void mana_ingest_sql_each(mana_buf_t *sql, const mana_webhook_t *wh);
 
 #endif /* MANA_INGEST_SQL_H */

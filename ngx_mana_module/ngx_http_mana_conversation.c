@@ -1,19 +1,27 @@
 /*
- * One webhook delivery as one transaction, with the bot in it:
+ * Webhook deliveries answered by the bot, in one transaction:
  *
  *   batch 1   START TRANSACTION; store each message (a retried wamid
- *             changes nothing); apply the statuses
- *   for each new message from a citizen:
- *   batch     upsert the citizen and lock them (SELECT ... FOR UPDATE),
- *             so that two messages of one citizen never interleave
- *   (C)       step the bot on the worker's catalogue snapshot
- *   batch     carry out its effect and read the result; step again
- *   batch     save the session, queue the replies in the outbox
- *   last      COMMIT; then answer 200 and kick the sender
+ *             changes nothing); apply the statuses; upsert and lock each
+ *             sender (SELECT ... FOR UPDATE), so that two messages of one
+ *             citizen never interleave
+ *   (C)       step the bot on the worker's catalogue snapshot, message by
+ *             message; the session and replies of each are queued as SQL
+ *   batch     only when a step needs data (a reference number, a status):
+ *             the queued SQL and the effect, whose result feeds the step
+ *   last      the queued SQL and COMMIT; then answer 200 and kick the
+ *             sender
  *
- * The job holds its connection between batches.  Anything that fails rolls
- * the whole delivery back and answers 503: Meta retries, and the retry
- * finds nothing stored, so nothing is processed twice or lost.
+ * Group commit: a delivery that arrives while the pool has no connection
+ * free joins the group waiting for one, so that under load one
+ * transaction, one commit and two round trips serve many deliveries.  A
+ * quiet server still answers each delivery at once, alone.
+ *
+ * Anything that fails rolls the whole group back: each of its deliveries
+ * then runs again on its own, so that one bad message cannot fail the
+ * deliveries it happened to share a transaction with; what fails alone is
+ * answered 503.  Meta retries, and the retry finds nothing stored, so
+ * nothing is processed twice or lost.
  */
 
 #include <ngx_config.h>
@@ -28,71 +36,118 @@
 #include "mana_ingest_sql.h"
 
 
-#define NGX_HTTP_MANA_CONV_MAX_EFFECTS  4
+#define NGX_HTTP_MANA_CONV_MAX_EFFECTS   4
+
+/* a group stops growing at either: a bounded transaction, and statement
+ * counts that fit the pool's per-batch bookkeeping */
+#define NGX_HTTP_MANA_CONV_GROUP_MSGS    64
+#define NGX_HTTP_MANA_CONV_GROUP_STMTS   (NGX_HTTP_MANA_DB_MAX_STMTS - 24)
+
+#define NGX_HTTP_MANA_CONV_OOM                                              \
+    "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'mana: out of memory'"
 
 
 typedef enum {
     NGX_HTTP_MANA_CONV_INGEST = 0,
-    NGX_HTTP_MANA_CONV_CITIZEN,
     NGX_HTTP_MANA_CONV_EFFECT,
-    NGX_HTTP_MANA_CONV_TURN,
     NGX_HTTP_MANA_CONV_COMMIT
 } ngx_http_mana_conv_phase_e;
 
 
+typedef struct ngx_http_mana_conv_group_s  ngx_http_mana_conv_group_t;
+
+
+/* one webhook delivery: what the request that brought it holds */
 struct ngx_http_mana_conv_s {
-    ngx_http_mana_conv_done_pt   done;
+    ngx_http_mana_conv_done_pt   done;      /* NULL once detached */
     void                        *data;
-    ngx_log_t                   *log;
-
+    ngx_http_mana_conv_t        *next;
     mana_webhook_t               wh;
-    ngx_http_mana_conv_phase_e   phase;
-    ngx_uint_t                   msg;       /* the message in hand */
-    ngx_uint_t                   effects;   /* effects of this message */
-    unsigned char               *is_new;    /* per message, from batch 1 */
+    ngx_uint_t                   stored;
+};
 
-    /* the citizen of the message in hand, from the locking SELECT */
+
+/* one message of a group, and its sender as the locking SELECT found them */
+typedef struct {
+    mana_wh_message_t           *m;
+    ngx_http_mana_conv_t        *delivery;
+    ngx_uint_t                   insert;    /* its INSERT's statement */
     unsigned long long           citizen;
     unsigned                     version;
     unsigned                     had_session:1;
-    unsigned                     prefetched:1;  /* message 0's citizen */
+    unsigned                     is_new:1;
+    unsigned                     done:1;    /* its turn is queued */
     json_t                      *state;
     char                         lang[9];
+} ngx_http_mana_conv_msg_t;
 
+
+struct ngx_http_mana_conv_group_s {
+    ngx_log_t                   *log;
+    ngx_http_mana_db_job_t      *job;
+    ngx_http_mana_conv_phase_e   phase;
+
+    ngx_http_mana_conv_t        *deliveries;
+    ngx_http_mana_conv_t       **last;
+    ngx_uint_t                   ndeliveries;
+    ngx_uint_t                   nstatuses;
+    unsigned                     alone:1;   /* takes no other delivery */
+    unsigned                     posted:1;  /* the job is the pool's */
+
+    ngx_http_mana_conv_msg_t    *msgs;
+    ngx_uint_t                   nmsgs;
+    /* the message of each locking SELECT, from statement first_lock on */
+    ngx_uint_t                  *locks;
+    ngx_uint_t                   first_lock;
+
+    /* the message in hand */
+    ngx_uint_t                   msg;
+    ngx_uint_t                   effects;
+    unsigned                     stepping:1;
     mana_bot_output_t            out;
     json_t                      *result;    /* of the last effect */
     json_t                      *replies;   /* of all steps of this turn */
 
-    ngx_uint_t                   stored;
+    mana_buf_t                   queued;    /* SQL not sent yet */
     ngx_uint_t                   replied;
     u_char                       error[160];
 };
 
 
+static ngx_http_mana_conv_group_t *ngx_http_mana_conv_group_create(
+    ngx_log_t *log, ngx_uint_t alone);
+static ngx_int_t ngx_http_mana_conv_join(ngx_http_mana_conv_group_t *g,
+    ngx_http_mana_conv_t *cv);
+static void ngx_http_mana_conv_prepare(ngx_http_mana_db_job_t *job);
 static void ngx_http_mana_conv_batch(ngx_http_mana_db_job_t *job);
 static void ngx_http_mana_conv_row(ngx_http_mana_db_job_t *job,
     ngx_uint_t stmt, MYSQL_RES *res);
-static ngx_int_t ngx_http_mana_conv_next(ngx_http_mana_conv_t *cv,
-    mana_buf_t *sql);
-static ngx_int_t ngx_http_mana_conv_step(ngx_http_mana_conv_t *cv,
-    mana_buf_t *sql);
-static void ngx_http_mana_conv_finish(ngx_http_mana_conv_t *cv,
+static void ngx_http_mana_conv_run(ngx_http_mana_conv_group_t *g);
+static ngx_int_t ngx_http_mana_conv_begin(ngx_http_mana_conv_group_t *g,
+    ngx_http_mana_conv_msg_t *cm);
+static ngx_int_t ngx_http_mana_conv_step(ngx_http_mana_conv_group_t *g,
+    ngx_http_mana_conv_msg_t *cm);
+static void ngx_http_mana_conv_finish(ngx_http_mana_conv_group_t *g,
     ngx_int_t rc);
+static void ngx_http_mana_conv_group_free(ngx_http_mana_conv_group_t *g);
+static void ngx_http_mana_conv_free(ngx_http_mana_conv_t *cv);
+
+
+/* the group still waiting for a connection, which new deliveries join */
+static ngx_http_mana_conv_group_t  *ngx_http_mana_conv_forming;
 
 
 ngx_int_t
 ngx_http_mana_conv_start(ngx_log_t *log, mana_webhook_t *wh,
     ngx_http_mana_conv_done_pt done, void *data, ngx_http_mana_conv_t **cvp)
 {
-    mana_buf_t               sql;
-    ngx_http_mana_conv_t    *cv;
-    ngx_http_mana_db_job_t  *job;
+    ngx_http_mana_conv_t        *cv;
+    ngx_http_mana_conv_group_t  *g;
 
-    /*
-     * Whether each message is new comes from its statement's row count,
-     * kept for the first NGX_HTTP_MANA_DB_MAX_STMTS statements only.
-     */
-    if (wh->nmessages + wh->nstatuses + 4 > NGX_HTTP_MANA_DB_MAX_STMTS) {
+    if (wh->nmessages > NGX_HTTP_MANA_CONV_GROUP_MSGS
+        || 3 * wh->nmessages + wh->nstatuses
+           > NGX_HTTP_MANA_CONV_GROUP_STMTS)
+    {
         ngx_log_error(NGX_LOG_ERR, log, 0,
                       "mana conversation: %uz messages in one delivery are "
                       "more than the bot takes at once",
@@ -108,50 +163,42 @@ ngx_http_mana_conv_start(ngx_log_t *log, mana_webhook_t *wh,
     /* the conversation owns the parsed payload from here on */
     cv->wh = *wh;
     ngx_memzero(wh, sizeof(mana_webhook_t));
-
     cv->done = done;
     cv->data = data;
-    cv->log = log;
-    cv->is_new = ngx_calloc(cv->wh.nmessages + 1, log);
 
-    mana_buf_init(&sql);
-    mana_ingest_sql_open(&sql, &cv->wh);
+    mana_ingest_sort(&cv->wh);
 
-    /*
-     * Most deliveries carry one message: lock its citizen in the same
-     * round trip (and so inside the batch the pool may retry after a
-     * deadlock).  For a retried wamid the lock is merely not used.
-     */
-    if (cv->wh.nmessages) {
-        mana_conv_sql_citizen(&sql, &cv->wh.messages[0]);
-        cv->prefetched = 1;
+    g = ngx_http_mana_conv_forming;
+
+    if (g && ngx_http_mana_conv_join(g, cv) == NGX_OK) {
+        *cvp = cv;
+        return NGX_OK;
     }
 
-    job = ngx_http_mana_db_job_create(ngx_http_mana_db_pool, 0);
+    g = ngx_http_mana_conv_group_create(log, 0);
 
-    if (cv->is_new == NULL || job == NULL || mana_buf_failed(&sql)
-        || ngx_http_mana_db_job_sql(job, sql.len) == NULL)
-    {
-        mana_buf_free(&sql);
-        if (job) {
-            ngx_http_mana_db_cancel(job);
+    if (g == NULL || ngx_http_mana_conv_join(g, cv) != NGX_OK) {
+        if (g) {
+            ngx_http_mana_conv_group_free(g);
         }
+
         ngx_http_mana_conv_free(cv);
         return NGX_ERROR;
     }
 
-    ngx_memcpy(job->sql.data, sql.data, sql.len);
-    mana_buf_free(&sql);
-
-    job->hold = 1;
-    job->handler = ngx_http_mana_conv_batch;
-    job->result = ngx_http_mana_conv_row;
-    job->data = cv;
-
-    if (ngx_http_mana_db_post(job) != NGX_OK) {
-        ngx_http_mana_db_cancel(job);
+    if (ngx_http_mana_db_post(g->job) != NGX_OK) {
+        /* the queue is full: the delivery stays the caller's to answer */
+        g->deliveries = NULL;
+        ngx_http_mana_conv_group_free(g);
         ngx_http_mana_conv_free(cv);
         return NGX_BUSY;
+    }
+
+    g->posted = 1;
+
+    if (!g->job->running) {
+        /* it waits for a connection: the next deliveries join it */
+        ngx_http_mana_conv_forming = g;
     }
 
     *cvp = cv;
@@ -168,87 +215,254 @@ ngx_http_mana_conv_detach(ngx_http_mana_conv_t *cv)
 }
 
 
-void
-ngx_http_mana_conv_free(ngx_http_mana_conv_t *cv)
+static ngx_http_mana_conv_group_t *
+ngx_http_mana_conv_group_create(ngx_log_t *log, ngx_uint_t alone)
 {
-    mana_webhook_free(&cv->wh);
-    mana_bot_output_free(&cv->out);
+    ngx_http_mana_db_job_t      *job;
+    ngx_http_mana_conv_group_t  *g;
 
-    if (cv->state) {
-        json_decref(cv->state);
+    g = ngx_calloc(sizeof(ngx_http_mana_conv_group_t), log);
+    if (g == NULL) {
+        return NULL;
     }
 
-    if (cv->result) {
-        json_decref(cv->result);
+    /* room for the statement that fails a batch that could not be built */
+    job = ngx_http_mana_db_job_create(ngx_http_mana_db_pool,
+                                      sizeof(NGX_HTTP_MANA_CONV_OOM));
+    if (job == NULL) {
+        ngx_free(g);
+        return NULL;
     }
 
-    if (cv->replies) {
-        json_decref(cv->replies);
-    }
+    job->hold = 1;
+    job->prepare = ngx_http_mana_conv_prepare;
+    job->handler = ngx_http_mana_conv_batch;
+    job->result = ngx_http_mana_conv_row;
+    job->data = g;
 
-    ngx_free(cv->is_new);
-    ngx_free(cv);
+    g->log = log;
+    g->job = job;
+    g->alone = alone;
+    g->last = &g->deliveries;
+    mana_buf_init(&g->queued);
+
+    return g;
 }
 
 
-/* result sets: the locking SELECT of a citizen, or an effect's result */
+static ngx_int_t
+ngx_http_mana_conv_join(ngx_http_mana_conv_group_t *g,
+    ngx_http_mana_conv_t *cv)
+{
+    size_t                     i, n;
+    ngx_http_mana_conv_msg_t  *msgs;
+
+    n = g->nmsgs + cv->wh.nmessages;
+
+    if ((g->alone && g->ndeliveries)
+        || n > NGX_HTTP_MANA_CONV_GROUP_MSGS
+        || 3 * n + g->nstatuses + cv->wh.nstatuses
+           > NGX_HTTP_MANA_CONV_GROUP_STMTS)
+    {
+        return NGX_DECLINED;
+    }
+
+    if (cv->wh.nmessages) {
+        msgs = ngx_alloc(n * sizeof(ngx_http_mana_conv_msg_t), g->log);
+        if (msgs == NULL) {
+            return NGX_ERROR;
+        }
+
+        if (g->nmsgs) {
+            ngx_memcpy(msgs, g->msgs,
+                       g->nmsgs * sizeof(ngx_http_mana_conv_msg_t));
+        }
+
+        ngx_free(g->msgs);
+        g->msgs = msgs;
+
+        for (i = 0; i < cv->wh.nmessages; i++) {
+            ngx_memzero(&msgs[g->nmsgs], sizeof(ngx_http_mana_conv_msg_t));
+            msgs[g->nmsgs].m = &cv->wh.messages[i];
+            msgs[g->nmsgs].delivery = cv;
+            g->nmsgs++;
+        }
+    }
+
+    g->nstatuses += cv->wh.nstatuses;
+    g->ndeliveries++;
+    *g->last = cv;
+    g->last = &cv->next;
+
+    if (g == ngx_http_mana_conv_forming
+        && (g->nmsgs >= NGX_HTTP_MANA_CONV_GROUP_MSGS || g->alone))
+    {
+        ngx_http_mana_conv_forming = NULL;
+    }
+
+    return NGX_OK;
+}
+
+
+/* the sender whose row a message's lock takes */
+static const char *
+ngx_http_mana_conv_sender_key(ngx_http_mana_conv_msg_t *cm)
+{
+    return cm->m->bsuid ? cm->m->bsuid : cm->m->phone;
+}
+
+
+/*
+ * The first batch, written when a connection is there for it: the group
+ * takes no more deliveries from now on.
+ */
+static void
+ngx_http_mana_conv_prepare(ngx_http_mana_db_job_t *job)
+{
+    ngx_uint_t                   i, j, k, stmt;
+    mana_buf_t                   sql;
+    ngx_http_mana_conv_t        *cv;
+    ngx_http_mana_conv_group_t  *g = job->data;
+
+    if (ngx_http_mana_conv_forming == g) {
+        ngx_http_mana_conv_forming = NULL;
+    }
+
+    mana_buf_init(&sql);
+    mana_buf_adds(&sql, "START TRANSACTION;\n");
+    stmt = 1;
+
+    k = 0;
+
+    for (cv = g->deliveries; cv; cv = cv->next) {
+        mana_ingest_sql_each(&sql, &cv->wh);
+
+        for (i = 0; i < cv->wh.nmessages; i++) {
+            g->msgs[k++].insert = stmt++;
+        }
+
+        stmt += cv->wh.nstatuses;
+    }
+
+    /* a delivery of statuses only still needs a statement to hold on */
+    if (stmt == 1) {
+        mana_buf_adds(&sql, "DO 0;\n");
+        stmt++;
+    }
+
+    /*
+     * Lock the senders in one order (by their key), whatever the order
+     * of the deliveries: two groups never wait for each other.
+     */
+    /* a first batch sent again after a lost connection is written again */
+    ngx_free(g->locks);
+    g->locks = ngx_alloc((g->nmsgs + 1) * sizeof(ngx_uint_t), g->log);
+
+    if (g->locks == NULL) {
+        mana_buf_free(&sql);
+        goto failed;
+    }
+
+    for (i = 0; i < g->nmsgs; i++) {
+        for (j = i; j > 0; j--) {
+            if (ngx_strcmp(ngx_http_mana_conv_sender_key(
+                               &g->msgs[g->locks[j - 1]]),
+                           ngx_http_mana_conv_sender_key(&g->msgs[i]))
+                <= 0)
+            {
+                break;
+            }
+
+            g->locks[j] = g->locks[j - 1];
+        }
+
+        g->locks[j] = i;
+    }
+
+    /* statements first_lock + 2 * i and + 1: the upsert and the SELECT */
+    g->first_lock = stmt;
+
+    for (i = 0; i < g->nmsgs; i++) {
+        mana_conv_sql_citizen(&sql, g->msgs[g->locks[i]].m);
+    }
+
+    if (mana_buf_failed(&sql)
+        || ngx_http_mana_db_job_sql(job, sql.len) == NULL)
+    {
+        mana_buf_free(&sql);
+        goto failed;
+    }
+
+    ngx_memcpy(job->sql.data, sql.data, sql.len);
+    mana_buf_free(&sql);
+
+    return;
+
+failed:
+
+    /* the batch fails at once, and everything is answered 503 */
+    (void) ngx_http_mana_db_job_sql(job, sizeof(NGX_HTTP_MANA_CONV_OOM) - 1);
+    ngx_memcpy(job->sql.data, NGX_HTTP_MANA_CONV_OOM,
+               sizeof(NGX_HTTP_MANA_CONV_OOM) - 1);
+}
+
+
+/* result sets: the locking SELECT of a sender, or an effect's result */
 static void
 ngx_http_mana_conv_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
     MYSQL_RES *res)
 {
-    MYSQL_ROW              r;
-    unsigned long         *len;
-    ngx_http_mana_conv_t  *cv = job->data;
+    MYSQL_ROW                    r;
+    unsigned long               *len;
+    ngx_http_mana_conv_msg_t    *cm;
+    ngx_http_mana_conv_group_t  *g = job->data;
 
     r = mysql_fetch_row(res);
     len = r ? mysql_fetch_lengths(res) : NULL;
 
-    if (cv->phase == NGX_HTTP_MANA_CONV_CITIZEN
-        || cv->phase == NGX_HTTP_MANA_CONV_INGEST)
-    {
-        if (r == NULL || r[0] == NULL) {
+    if (g->phase == NGX_HTTP_MANA_CONV_INGEST) {
+        if (stmt < g->first_lock + 1 || (stmt - g->first_lock) % 2 == 0
+            || (stmt - g->first_lock) / 2 >= g->nmsgs
+            || r == NULL || r[0] == NULL)
+        {
             return;
         }
 
-        cv->citizen = strtoull(r[0], NULL, 10);
-        ngx_cpystrn((u_char *) cv->lang, (u_char *) (r[1] ? r[1] : ""),
-                    sizeof(cv->lang));
-        cv->had_session = r[2] != NULL;
-        cv->version = r[3] ? (unsigned) strtoul(r[3], NULL, 10) : 0;
+        cm = &g->msgs[g->locks[(stmt - g->first_lock) / 2]];
 
-        if (cv->state) {
-            json_decref(cv->state);
+        cm->citizen = strtoull(r[0], NULL, 10);
+        ngx_cpystrn((u_char *) cm->lang, (u_char *) (r[1] ? r[1] : ""),
+                    sizeof(cm->lang));
+        cm->had_session = r[2] != NULL;
+        cm->version = r[3] ? (unsigned) strtoul(r[3], NULL, 10) : 0;
+
+        if (cm->state) {
+            json_decref(cm->state);
         }
 
-        cv->state = r[2] ? json_loadb(r[2], len[2], 0, NULL) : NULL;
-        if (cv->state == NULL) {
-            cv->state = json_object();
+        cm->state = r[2] ? json_loadb(r[2], len[2], 0, NULL) : NULL;
+        if (cm->state == NULL) {
+            cm->state = json_object();
         }
 
         return;
     }
 
-    if (cv->phase != NGX_HTTP_MANA_CONV_EFFECT) {
+    if (g->phase != NGX_HTTP_MANA_CONV_EFFECT) {
         return;
     }
 
-    if (cv->result) {
-        json_decref(cv->result);
+    if (g->result) {
+        json_decref(g->result);
     }
 
     if (r == NULL) {
-        cv->result = json_pack("{sb}", "found", 0);
-        return;
-    }
-
-    if (mysql_num_fields(res) == 1) {
-        /* consent, language: done */
-        cv->result = json_pack("{sb}", "ok", 1);
+        g->result = json_pack("{sb}", "found", 0);
         return;
     }
 
     if (mysql_num_fields(res) == 2) {
-        cv->result = json_pack("{s:s?,s:s?}", "ref", r[0], "due_date", r[1]);
+        g->result = json_pack("{s:s?,s:s?}", "ref", r[0], "due_date", r[1]);
         return;
     }
 
@@ -274,9 +488,9 @@ ngx_http_mana_conv_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
 
         free(h);
 
-        cv->result = json_pack("{sb,s:s?,s:s?,s:s?,s:o}", "found", 1,
-                               "service", r[0], "status", r[1],
-                               "due_date", r[2], "history", history);
+        g->result = json_pack("{sb,s:s?,s:s?,s:s?,s:o}", "found", 1,
+                              "service", r[0], "status", r[1],
+                              "due_date", r[2], "history", history);
     }
 }
 
@@ -284,93 +498,115 @@ ngx_http_mana_conv_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
 static void
 ngx_http_mana_conv_batch(ngx_http_mana_db_job_t *job)
 {
-    ngx_int_t              rc;
-    ngx_uint_t             i;
-    mana_buf_t             sql;
-    ngx_http_mana_conv_t  *cv = job->data;
+    ngx_uint_t                   i;
+    ngx_http_mana_conv_group_t  *g = job->data;
 
     if (job->rc != NGX_OK) {
-        ngx_snprintf(cv->error, sizeof(cv->error), "%s%Z",
+        ngx_snprintf(g->error, sizeof(g->error), "%s%Z",
                      job->db_error[0] ? (char *) job->db_error
                                       : "database unavailable");
-        ngx_http_mana_conv_finish(cv, job->rc == NGX_BUSY ? NGX_BUSY
-                                                          : NGX_ERROR);
-        return;
-    }
-
-    if (cv->phase == NGX_HTTP_MANA_CONV_COMMIT) {
-        ngx_http_mana_conv_finish(cv, NGX_OK);
-        return;
-    }
-
-    if (cv->phase == NGX_HTTP_MANA_CONV_INGEST) {
-        /* statement i + 1 stored message i, or found it stored already */
-        for (i = 0; i < cv->wh.nmessages; i++) {
-            cv->is_new[i] = i + 1 < NGX_HTTP_MANA_DB_MAX_STMTS
-                            && job->affected[i + 1] > 0;
-            cv->stored += cv->is_new[i];
-        }
-
-        cv->msg = 0;
-
-        if (cv->prefetched && cv->is_new[0] && cv->citizen
-            && ngx_http_mana_catalogue() != NULL)
-        {
-            /* message 0's citizen is locked already: straight to the bot */
-            cv->phase = NGX_HTTP_MANA_CONV_CITIZEN;
-            cv->effects = 0;
-            cv->replies = json_array();
-        }
-    }
-
-    mana_buf_init(&sql);
-
-    switch (cv->phase) {
-
-    case NGX_HTTP_MANA_CONV_CITIZEN:
-    case NGX_HTTP_MANA_CONV_EFFECT:
-        rc = ngx_http_mana_conv_step(cv, &sql);
-        break;
-
-    case NGX_HTTP_MANA_CONV_TURN:
-        cv->msg++;
-        /* fall through */
-
-    default:
-        rc = ngx_http_mana_conv_next(cv, &sql);
-        break;
-    }
-
-    if (rc != NGX_OK || mana_buf_failed(&sql)
-        || ngx_http_mana_db_job_sql(job, sql.len) == NULL)
-    {
-        /* the job lets go of its connection: the pool rolls back */
-        mana_buf_free(&sql);
-        ngx_http_mana_conv_finish(cv, rc == NGX_DECLINED ? NGX_BUSY
+        ngx_http_mana_conv_finish(g, job->rc == NGX_BUSY ? NGX_BUSY
                                                          : NGX_ERROR);
         return;
     }
 
-    ngx_memcpy(job->sql.data, sql.data, sql.len);
-    mana_buf_free(&sql);
+    switch (g->phase) {
 
-    (void) ngx_http_mana_db_next(job);
+    case NGX_HTTP_MANA_CONV_COMMIT:
+        ngx_http_mana_conv_finish(g, NGX_OK);
+        return;
+
+    case NGX_HTTP_MANA_CONV_INGEST:
+        /* a message's INSERT stored it, or found it stored already */
+        for (i = 0; i < g->nmsgs; i++) {
+            g->msgs[i].is_new = job->affected[g->msgs[i].insert] > 0;
+            g->msgs[i].delivery->stored += g->msgs[i].is_new;
+        }
+
+        g->msg = 0;
+        break;
+
+    default: /* NGX_HTTP_MANA_CONV_EFFECT: the message in hand goes on */
+        break;
+    }
+
+    ngx_http_mana_conv_run(g);
 }
 
 
-/* the next new message's citizen, or the commit when none is left */
-static ngx_int_t
-ngx_http_mana_conv_next(ngx_http_mana_conv_t *cv, mana_buf_t *sql)
+/*
+ * Steps the bot through the group's messages, queueing their SQL, until a
+ * step needs data from the database or every message is answered; then
+ * sends the batch.
+ */
+static void
+ngx_http_mana_conv_run(ngx_http_mana_conv_group_t *g)
 {
-    while (cv->msg < cv->wh.nmessages && !cv->is_new[cv->msg]) {
-        cv->msg++;
+    ngx_int_t                  rc;
+    ngx_http_mana_conv_msg_t  *cm;
+
+    rc = NGX_OK;
+
+    while (g->msg < g->nmsgs) {
+        cm = &g->msgs[g->msg];
+
+        if (!cm->is_new) {
+            g->msg++;
+            continue;
+        }
+
+        if (!g->stepping) {
+            rc = ngx_http_mana_conv_begin(g, cm);
+            if (rc != NGX_OK) {
+                break;
+            }
+        }
+
+        rc = ngx_http_mana_conv_step(g, cm);
+
+        if (rc == NGX_AGAIN) {
+            /* its effect is queued: its result comes with the batch */
+            g->phase = NGX_HTTP_MANA_CONV_EFFECT;
+            break;
+        }
+
+        if (rc != NGX_OK) {
+            break;
+        }
     }
 
-    if (cv->msg == cv->wh.nmessages) {
-        cv->phase = NGX_HTTP_MANA_CONV_COMMIT;
-        mana_buf_adds(sql, "COMMIT");
-        return NGX_OK;
+    if (rc == NGX_OK) {
+        mana_buf_adds(&g->queued, "COMMIT");
+        g->phase = NGX_HTTP_MANA_CONV_COMMIT;
+
+    } else if (rc != NGX_AGAIN) {
+        /* the job lets go of its connection: the pool rolls back */
+        ngx_http_mana_conv_finish(g, rc);
+        return;
     }
+
+    if (mana_buf_failed(&g->queued)
+        || ngx_http_mana_db_job_sql(g->job, g->queued.len) == NULL)
+    {
+        ngx_snprintf(g->error, sizeof(g->error), "out of memory%Z");
+        ngx_http_mana_conv_finish(g, NGX_ERROR);
+        return;
+    }
+
+    ngx_memcpy(g->job->sql.data, g->queued.data, g->queued.len);
+    g->queued.len = 0;
+
+    (void) ngx_http_mana_db_next(g->job);
+}
+
+
+/* a message's turn starts from its sender's state, as left by the group */
+static ngx_int_t
+ngx_http_mana_conv_begin(ngx_http_mana_conv_group_t *g,
+    ngx_http_mana_conv_msg_t *cm)
+{
+    ngx_uint_t                 k;
+    ngx_http_mana_conv_msg_t  *prev;
 
     if (ngx_http_mana_catalogue() == NULL) {
         /*
@@ -378,136 +614,259 @@ ngx_http_mana_conv_next(ngx_http_mana_conv_t *cv, mana_buf_t *sql)
          * Meta retry in a moment, rather than store a message nobody
          * would ever answer.
          */
-        ngx_snprintf(cv->error, sizeof(cv->error),
+        ngx_snprintf(g->error, sizeof(g->error),
                      "the catalogue is not loaded yet%Z");
-        return NGX_DECLINED;
+        return NGX_BUSY;
     }
 
-    cv->phase = NGX_HTTP_MANA_CONV_CITIZEN;
-    cv->effects = 0;
-
-    if (cv->replies) {
-        json_decref(cv->replies);
+    if (cm->citizen == 0 || cm->state == NULL) {
+        ngx_snprintf(g->error, sizeof(g->error),
+                     "the sender of %s was not found after its upsert%Z",
+                     cm->m->wamid);
+        return NGX_ERROR;
     }
 
-    cv->replies = json_array();
+    /*
+     * An earlier message of the same citizen in this group: its turn,
+     * queued but not yet run, is where this one starts.
+     */
+    for (k = g->msg; k-- > 0; ) {
+        prev = &g->msgs[k];
 
-    /* nothing of the previous message's citizen may carry over */
-    cv->citizen = 0;
-    cv->had_session = 0;
-    cv->version = 0;
+        if (prev->done && prev->citizen == cm->citizen) {
+            json_decref(cm->state);
+            cm->state = json_deep_copy(prev->state);
+            cm->had_session = 1;
+            cm->version = prev->version;
+            ngx_memcpy(cm->lang, prev->lang, sizeof(cm->lang));
 
-    if (cv->state) {
-        json_decref(cv->state);
-        cv->state = NULL;
+            if (cm->state == NULL) {
+                ngx_snprintf(g->error, sizeof(g->error), "out of memory%Z");
+                return NGX_ERROR;
+            }
+
+            break;
+        }
     }
 
-    mana_conv_sql_citizen(sql, &cv->wh.messages[cv->msg]);
+    g->stepping = 1;
+    g->effects = 0;
 
-    return NGX_OK;
+    if (g->replies) {
+        json_decref(g->replies);
+    }
+
+    g->replies = json_array();
+
+    if (g->result) {
+        json_decref(g->result);
+        g->result = NULL;
+    }
+
+    return g->replies ? NGX_OK : NGX_ERROR;
 }
 
 
-/* one step of the bot, then its effect's batch or the turn's */
+/*
+ * Steps the bot for the message in hand until its turn is queued (NGX_OK)
+ * or its effect needs a round trip (NGX_AGAIN).
+ */
 static ngx_int_t
-ngx_http_mana_conv_step(ngx_http_mana_conv_t *cv, mana_buf_t *sql)
+ngx_http_mana_conv_step(ngx_http_mana_conv_group_t *g,
+    ngx_http_mana_conv_msg_t *cm)
 {
+    int                        rc;
     size_t                     i;
     json_t                    *r;
+    const char                *lang;
     mana_bot_input_t           in;
     mana_wh_message_t         *m;
     ngx_http_mana_snapshot_t  *snap;
 
     snap = ngx_http_mana_catalogue();
-    m = &cv->wh.messages[cv->msg];
+    m = cm->m;
 
-    if (cv->citizen == 0 || cv->state == NULL) {
-        ngx_snprintf(cv->error, sizeof(cv->error),
-                     "the sender of %s was not found after its upsert%Z",
-                     m->wamid);
-        return NGX_ERROR;
-    }
+    for ( ;; ) {
+        ngx_memzero(&in, sizeof(mana_bot_input_t));
+        in.to = m->phone ? m->phone : m->bsuid;
+        in.type = m->type;
+        in.text = m->body;
+        in.media_id = m->media_id;
+        in.has_location = m->has_location;
+        in.latitude = m->latitude;
+        in.longitude = m->longitude;
+        in.now = (long long) ngx_time();
+        in.result = g->result;
 
-    ngx_memzero(&in, sizeof(mana_bot_input_t));
-    in.to = m->phone ? m->phone : m->bsuid;
-    in.type = m->type;
-    in.text = m->body;
-    in.media_id = m->media_id;
-    in.has_location = m->has_location;
-    in.latitude = m->latitude;
-    in.longitude = m->longitude;
-    in.now = (long long) ngx_time();
-    in.result = cv->phase == NGX_HTTP_MANA_CONV_EFFECT ? cv->result : NULL;
+        mana_bot_output_free(&g->out);
 
-    mana_bot_output_free(&cv->out);
+        if (mana_bot_step(&snap->env, cm->state, &in, &g->out) != 0) {
+            ngx_snprintf(g->error, sizeof(g->error), "the bot failed%Z");
+                return NGX_ERROR;
+        }
 
-    if (mana_bot_step(&snap->env, cv->state, &in, &cv->out) != 0) {
-        ngx_snprintf(cv->error, sizeof(cv->error), "the bot failed%Z");
-        return NGX_ERROR;
-    }
+        json_decref(cm->state);
+        cm->state = json_incref(g->out.state);
 
-    json_decref(cv->state);
-    cv->state = json_incref(cv->out.state);
+        json_array_foreach(g->out.replies, i, r) {
+            json_array_append(g->replies, r);
+        }
 
-    json_array_foreach(cv->out.replies, i, r) {
-        json_array_append(cv->replies, r);
-    }
+        if (g->result) {
+            json_decref(g->result);
+            g->result = NULL;
+        }
 
-    if (cv->out.effect) {
-        if (++cv->effects > NGX_HTTP_MANA_CONV_MAX_EFFECTS
-            || mana_conv_sql_effect(sql, cv->citizen, cv->out.effect,
-                                    m->wamid)
-               != 0)
-        {
-            ngx_snprintf(cv->error, sizeof(cv->error),
+        if (g->out.effect == NULL) {
+            break;
+        }
+
+        rc = ++g->effects > NGX_HTTP_MANA_CONV_MAX_EFFECTS
+             ? -1
+             : mana_conv_sql_effect(&g->queued, cm->citizen, g->out.effect,
+                                    m->wamid);
+
+        if (rc < 0) {
+            ngx_snprintf(g->error, sizeof(g->error),
                          "the bot asked for an unknown effect%Z");
-            return NGX_ERROR;
+                return NGX_ERROR;
         }
 
-        cv->phase = NGX_HTTP_MANA_CONV_EFFECT;
-        return NGX_OK;
-    }
-
-    r = json_object_get(cv->state, "lang");
-
-    mana_conv_sql_turn(sql, cv->citizen, cv->had_session, cv->version,
-                       cv->state, cv->replies, m,
-                       json_is_string(r) ? json_string_value(r) : cv->lang);
-
-    cv->replied += json_array_size(cv->replies);
-    cv->phase = NGX_HTTP_MANA_CONV_TURN;
-
-    /* the last new message: commit in the same round trip */
-    for (i = cv->msg + 1; i < cv->wh.nmessages; i++) {
-        if (cv->is_new[i]) {
-            return NGX_OK;
+        if (rc == 0) {
+            return NGX_AGAIN;
         }
+
+        /* a write that needs no answer: step again at once */
+        g->result = json_pack("{sb}", "ok", 1);
     }
 
-    mana_buf_adds(sql, "COMMIT");
-    cv->phase = NGX_HTTP_MANA_CONV_COMMIT;
+    r = json_object_get(cm->state, "lang");
+    lang = json_is_string(r) ? json_string_value(r) : cm->lang;
+
+    mana_conv_sql_turn(&g->queued, cm->citizen, cm->had_session, cm->version,
+                       cm->state, g->replies, m, lang, cm->lang);
+
+    /* what a later message of this citizen in the group starts from */
+    cm->version = cm->had_session ? cm->version + 1 : 0;
+    cm->had_session = 1;
+    if (lang != cm->lang) {
+        ngx_cpystrn((u_char *) cm->lang, (u_char *) lang, sizeof(cm->lang));
+    }
+    cm->done = 1;
+
+    g->replied += json_array_size(g->replies);
+    g->stepping = 0;
+    g->msg++;
 
     return NGX_OK;
 }
 
 
 static void
-ngx_http_mana_conv_finish(ngx_http_mana_conv_t *cv, ngx_int_t rc)
+ngx_http_mana_conv_finish(ngx_http_mana_conv_group_t *g, ngx_int_t rc)
 {
+    ngx_http_mana_conv_t        *cv, *next;
+    ngx_http_mana_conv_group_t  *alone;
+
     if (rc != NGX_OK) {
-        ngx_log_error(NGX_LOG_ERR, cv->log, 0,
-                      "mana conversation: rolled back: %s", cv->error);
+        ngx_log_error(NGX_LOG_ERR, g->log, 0,
+                      "mana conversation: rolled back %ui deliveries: %s",
+                      g->ndeliveries, g->error);
     }
 
-    if (rc == NGX_OK && cv->replied) {
+    if (rc == NGX_OK) {
+        ngx_http_mana_count_cycle(NGX_HTTP_MANA_BOT_TRANSACTIONS, 1);
+        ngx_http_mana_count_cycle(NGX_HTTP_MANA_BOT_SHARED,
+                                  g->ndeliveries > 1 ? g->ndeliveries : 0);
+    }
+
+    if (rc == NGX_OK && g->replied) {
         /* the replies are committed: send them now, not at the next tick */
         ngx_http_mana_sender_kick();
     }
 
-    if (cv->done) {
-        cv->done(cv->data, rc, cv->stored, cv->wh.nmessages - cv->stored,
-                 cv->wh.nstatuses, cv->wh.skipped);
+    for (cv = g->deliveries; cv; cv = next) {
+        next = cv->next;
+        cv->next = NULL;
+
+        if (rc == NGX_ERROR && g->ndeliveries > 1 && cv->done)
+        {
+            /* on its own, so that only a bad delivery fails */
+            cv->stored = 0;
+            alone = ngx_http_mana_conv_group_create(g->log, 1);
+
+            if (alone && ngx_http_mana_conv_join(alone, cv) == NGX_OK
+                && ngx_http_mana_db_post(alone->job) == NGX_OK)
+            {
+                alone->posted = 1;
+                continue;
+            }
+
+            if (alone) {
+                alone->deliveries = NULL;
+                ngx_http_mana_conv_group_free(alone);
+            }
+        }
+
+        if (cv->done) {
+            cv->done(cv->data, rc, cv->stored, cv->wh.nmessages - cv->stored,
+                     cv->wh.nstatuses, cv->wh.skipped);
+        }
+
+        ngx_http_mana_conv_free(cv);
     }
 
-    ngx_http_mana_conv_free(cv);
+    g->deliveries = NULL;
+    ngx_http_mana_conv_group_free(g);
+}
+
+
+/* a posted job frees itself once its handler returns */
+static void
+ngx_http_mana_conv_group_free(ngx_http_mana_conv_group_t *g)
+{
+    ngx_uint_t             i;
+    ngx_http_mana_conv_t  *cv, *next;
+
+    if (ngx_http_mana_conv_forming == g) {
+        ngx_http_mana_conv_forming = NULL;
+    }
+
+    for (cv = g->deliveries; cv; cv = next) {
+        next = cv->next;
+        ngx_http_mana_conv_free(cv);
+    }
+
+    for (i = 0; i < g->nmsgs; i++) {
+        if (g->msgs[i].state) {
+            json_decref(g->msgs[i].state);
+        }
+    }
+
+    if (!g->posted) {
+        ngx_http_mana_db_cancel(g->job);
+    }
+
+    mana_bot_output_free(&g->out);
+
+    if (g->result) {
+        json_decref(g->result);
+    }
+
+    if (g->replies) {
+        json_decref(g->replies);
+    }
+
+    mana_buf_free(&g->queued);
+    ngx_free(g->msgs);
+    ngx_free(g->locks);
+    ngx_free(g);
+}
+
+
+static void
+ngx_http_mana_conv_free(ngx_http_mana_conv_t *cv)
+{
+    mana_webhook_free(&cv->wh);
+    ngx_free(cv);
 }

@@ -1,6 +1,7 @@
 /*
  * A webhook delivery processed with the bot: messages stored, each new
- * one answered, in one transaction.
+ * one answered, in one transaction (shared with other deliveries when
+ * they wait for a database connection together).
  */
 
 #ifndef NGX_HTTP_MANA_CONVERSATION_H
@@ -29,6 +30,5 @@ typedef void (*ngx_http_mana_conv_done_pt)(void *data, ngx_int_t rc,
 ngx_int_t ngx_http_mana_conv_start(ngx_log_t *log, mana_webhook_t *wh,
     ngx_http_mana_conv_done_pt done, void *data, ngx_http_mana_conv_t **cv);
 void ngx_http_mana_conv_detach(ngx_http_mana_conv_t *cv);
-void ngx_http_mana_conv_free(ngx_http_mana_conv_t *cv);
 
 #endif /* NGX_HTTP_MANA_CONVERSATION_H */

@@ -760,6 +760,10 @@ ngx_http_mana_db_start_job(ngx_http_mana_db_conn_t *dc,
     dc->stmt = 0;
     dc->state = NGX_HTTP_MANA_DB_QUERY;
 
+    if (job->batches == 0 && job->prepare) {
+        job->prepare(job);
+    }
+
     job->running = 1;
     job->attempts++;
     if (job->batches == 0) {

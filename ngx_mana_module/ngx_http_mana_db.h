@@ -51,6 +51,11 @@ struct ngx_http_mana_db_job_s {
     ngx_str_t                    sql;
     ngx_http_mana_db_handler_pt  handler;   /* NULL once canceled */
     ngx_http_mana_db_result_pt   result;    /* optional, per result set */
+    /*
+     * optional: called once, just before the first batch is sent, to
+     * write its SQL; a job may take on more work while it waits
+     */
+    ngx_http_mana_db_handler_pt  prepare;
     void                        *data;
 
     /* the outcome: NGX_OK, NGX_BUSY (no connection in time), NGX_ERROR */

@@ -48,6 +48,8 @@ typedef enum {
     NGX_HTTP_MANA_MESSAGES_DUPLICATE,
     NGX_HTTP_MANA_STATUSES_RECEIVED,
     NGX_HTTP_MANA_DB_UNAVAILABLE,
+    NGX_HTTP_MANA_BOT_TRANSACTIONS,     /* committed by the bot */
+    NGX_HTTP_MANA_BOT_SHARED,           /* deliveries in a shared one */
     NGX_HTTP_MANA_NCOUNTERS
 } ngx_http_mana_counter_e;
 
@@ -64,6 +66,9 @@ ngx_int_t ngx_http_mana_sandbox_init(ngx_conf_t *cf);
 ngx_int_t ngx_http_mana_stats_init_conf(ngx_conf_t *cf,
     ngx_http_mana_main_conf_t *mmcf);
 void ngx_http_mana_count(ngx_http_request_t *r, ngx_http_mana_counter_e n,
+    ngx_atomic_int_t add);
+/* the same, for work that belongs to no request */
+void ngx_http_mana_count_cycle(ngx_http_mana_counter_e n,
     ngx_atomic_int_t add);
 ngx_atomic_uint_t ngx_http_mana_counter(ngx_http_request_t *r,
     ngx_http_mana_counter_e n);

@@ -25,6 +25,8 @@ const char  *ngx_http_mana_counter_names[] = {
     "messages_duplicate",
     "statuses_received",
     "db_unavailable",
+    "bot_transactions",
+    "bot_shared_deliveries",
     NULL
 };
 
@@ -94,6 +96,22 @@ ngx_http_mana_count(ngx_http_request_t *r, ngx_http_mana_counter_e n,
     if (add) {
         (void) ngx_atomic_fetch_add(&ngx_http_mana_stats(r)->counters[n],
                                     add);
+    }
+}
+
+
+void
+ngx_http_mana_count_cycle(ngx_http_mana_counter_e n, ngx_atomic_int_t add)
+{
+    ngx_http_mana_stats_t      *stats;
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_mana_module);
+
+    if (add && mmcf && mmcf->stats_zone) {
+        stats = mmcf->stats_zone->data;
+        (void) ngx_atomic_fetch_add(&stats->counters[n], add);
     }
 }
 
