@@ -12,6 +12,9 @@
 #include "mana_bot_int.h"
 
 
+static void mana_bot_stop(mana_bot_t *b);
+
+
 /* step memory: strings that live until the step returns */
 
 const char *
@@ -456,13 +459,30 @@ mana_bot_notice_input(mana_bot_t *b)
     }
 
     if (w == MANA_BOT_WORD_STOP) {
-        mana_bot_set_int(b, "stopped", 1);
-        mana_bot_text(b, mana_bot_msg(b, "stop.done"));
+        mana_bot_stop(b);
         return;
     }
 
     mana_bot_remember_link(b);
     mana_bot_notice(b);
+}
+
+
+/*
+ * STOP: the caller reads "stopped" from the state and sends nothing of its
+ * own until they write again; the withdrawal goes to the consent ledger,
+ * as the privacy rules ask, and is confirmed once it is written.
+ */
+static void
+mana_bot_stop(mana_bot_t *b)
+{
+    mana_bot_set_int(b, "stopped", 1);
+    mana_bot_effect(b, json_pack("{s:s,s:s,s:s}",
+                                 "kind", "withdraw",
+                                 "notice_version",
+                                 b->env->notice_version
+                                 ? b->env->notice_version : "",
+                                 "lang", b->lang));
 }
 
 
@@ -482,6 +502,11 @@ mana_bot_on_result(mana_bot_t *b, const char *pending)
             mana_bot_notice(b);
         }
 
+        return;
+    }
+
+    if (strcmp(pending, "withdraw") == 0) {
+        mana_bot_text(b, mana_bot_msg(b, "stop.done"));
         return;
     }
 
@@ -716,8 +741,7 @@ mana_bot_global(mana_bot_t *b, const char *text)
            own to this citizen until they write again */
         mana_bot_clear_flow(b);
         mana_bot_set_str(b, "screen", "done");
-        mana_bot_set_int(b, "stopped", 1);
-        mana_bot_text(b, mana_bot_msg(b, "stop.done"));
+        mana_bot_stop(b);
         return 1;
 
     case MANA_BOT_WORD_MORE:

@@ -266,7 +266,7 @@ mana_conv_sql_effect(mana_buf_t *sql, unsigned long long citizen_id,
         return 0;
     }
 
-    if (strcmp(kind, "consent") == 0) {
+    if (strcmp(kind, "consent") == 0 || strcmp(kind, "withdraw") == 0) {
         mana_buf_addf(sql, "INSERT INTO consent (citizen_id, notice_version, "
                            "lang, purposes, basis, wamid) VALUES (%llu, ",
                       citizen_id);
@@ -275,7 +275,10 @@ mana_conv_sql_effect(mana_buf_t *sql, unsigned long long citizen_id,
         mana_buf_adds(sql, ", ");
         mana_conv_text(sql, mana_conv_str(effect, "lang")
                             ? mana_conv_str(effect, "lang") : "en");
-        mana_buf_adds(sql, ", '[\"service_delivery\"]', '7(b)', ");
+        /* the ledger is append-only: a withdrawal is a row of its own */
+        mana_buf_adds(sql, kind[0] == 'c'
+                           ? ", '[\"service_delivery\"]', '7(b)', "
+                           : ", '[\"messages\"]', 'withdrawn', ");
         mana_conv_text(sql, wamid);
         mana_buf_adds(sql, ");\n");
         return 1;

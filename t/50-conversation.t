@@ -260,6 +260,25 @@ is(scalar @again, 0, 'after retries, all 100 stored');
 ok(wait_until(sub { scalar(grep { $_->{to} =~ /^91920000/ } $graph->requests) >= 100 }, 30, 'replies'),
    'and every one of them answered');
 
+# --- STOP: confirmed, and recorded in the consent ledger --------------------
+
+{
+    my $uma = Citizen->new('919100000010');
+    $uma->say('Hi');
+    $uma->tap('lang:te');
+    $uma->tap('btn:accept');
+    @r = $uma->say('STOP');
+    is(scalar @r, 1, 'STOP: one answer');
+    like(text_of($r[0]), qr/ఇకపై మన మిత్ర నుంచి మీకు సందేశాలు రావు/, 'in Telugu, saying no more messages will come');
+    is_deeply($dbh->selectall_arrayref(q{SELECT k.basis, k.purposes, k.lang FROM consent k
+                                         JOIN citizen c ON c.id = k.citizen_id
+                                         WHERE c.phone = ? ORDER BY k.id}, undef, $uma->{phone}),
+              [ ['7(b)', '["service_delivery"]', 'te'], ['withdrawn', '["messages"]', 'te'] ],
+              'the ledger holds the notice, then the withdrawal, as rows of their own');
+    @r = $uma->say('Hi');
+    like(join("\n", map { text_of($_) } @r), qr/మళ్లీ స్వాగతం/, 'writing again turns messages back on');
+}
+
 is(check_limits(), 0, 'every message sent kept within the Cloud API limits');
 
 # --- an idle session expires; an unfinished form is not continued ----------
