@@ -77,6 +77,10 @@ static void ngx_http_mana_sender_claim(ngx_http_mana_sender_t *sender);
 static void ngx_http_mana_sender_claimed(ngx_http_mana_db_job_t *job);
 static void ngx_http_mana_sender_row(ngx_http_mana_db_job_t *job,
     ngx_uint_t stmt, MYSQL_RES *res);
+static ngx_uint_t ngx_http_mana_sender_window_closed(
+    ngx_http_mana_sender_t *sender, ngx_http_mana_item_t *item);
+static void ngx_http_mana_sender_result(ngx_http_mana_sender_t *sender,
+    ngx_http_mana_item_t *item, mana_send_result_t *res);
 static void ngx_http_mana_sender_sent(ngx_http_mana_graph_req_t *req);
 static void ngx_http_mana_sender_flush(ngx_http_mana_sender_t *sender);
 static void ngx_http_mana_sender_flushed(ngx_http_mana_db_job_t *job);
@@ -288,9 +292,12 @@ ngx_http_mana_sender_claim(ngx_http_mana_sender_t *sender)
         "attempts = attempts + 1 "
         "WHERE state < 2 AND next_attempt_at <= NOW(3) "
         "ORDER BY next_attempt_at, id LIMIT %ui;"
-        "SELECT id, phone_number_id, COALESCE(to_phone, to_bsuid, ''), "
-        "COALESCE(lang, ''), attempts, payload FROM outbox "
-        "WHERE lease_owner = '%s' AND state = 1",
+        "SELECT o.id, o.phone_number_id, "
+        "COALESCE(o.to_phone, o.to_bsuid, ''), COALESCE(o.lang, ''), "
+        "o.attempts, o.payload, "
+        "c.last_inbound_at < UTC_TIMESTAMP() - INTERVAL 24 HOUR "
+        "FROM outbox o LEFT JOIN citizen c ON c.id = o.citizen_id "
+        "WHERE o.lease_owner = '%s' AND o.state = 1",
         sender->lease, sender->conf->lease, n, sender->lease);
 
     job->sql.len = last - job->sql.data;
@@ -372,9 +379,53 @@ ngx_http_mana_sender_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
         item->req.handler = ngx_http_mana_sender_sent;
         item->req.data = item;
 
+        if (row[6] && row[6][0] == '1'
+            && ngx_http_mana_sender_window_closed(sender, item))
+        {
+            continue;
+        }
+
         ngx_queue_insert_tail(&sender->ready, &item->queue);
         sender->nready++;
     }
+}
+
+
+/*
+ * The citizen's last message is more than 24 hours old: Graph would refuse
+ * a free-form message (131047), so it is not tried; what Graph's refusal
+ * would have caused happens at once (the template, when one is set).
+ */
+static ngx_uint_t
+ngx_http_mana_sender_window_closed(ngx_http_mana_sender_t *sender,
+    ngx_http_mana_item_t *item)
+{
+    mana_send_result_t  res;
+
+    if (ngx_strlcasestrn(item->payload.data,
+                         item->payload.data + item->payload.len,
+                         (u_char *) "\"type\":\"template\"", 16)
+        != NULL)
+    {
+        /* templates may be sent outside the window */
+        return 0;
+    }
+
+    ngx_memzero(&res, sizeof(mana_send_result_t));
+    res.verdict = MANA_SEND_TEMPLATE;
+    res.code = 131047;
+    ngx_cpystrn((u_char *) res.error, (u_char *) "outside the 24-hour "
+                "window (known before sending)", sizeof(res.error));
+
+    ngx_http_mana_sender_result(sender, item, &res);
+    ngx_free(item);
+
+    if (!sender->flush_timer.timer_set) {
+        ngx_add_timer(&sender->flush_timer,
+                      NGX_HTTP_MANA_SENDER_FLUSH_DELAY);
+    }
+
+    return 1;
 }
 
 

@@ -118,6 +118,39 @@ fault_case('131047 window closed', [ { code => 131047, http_status => 400 } ], s
     is($body->{template}{language}{code}, 'te', "131047: in the citizen's language");
 });
 
+# the citizen's last message is 25 hours old: the free-form reply is not
+# even tried (Graph would refuse it), the template goes instead; inside the
+# window a reply goes as it is
+{
+    my %ids;
+    for my $case ([old => 25], [fresh => 23]) {
+        my ($name, $hours) = @$case;
+        my $to = '9177' . sprintf('%08d', ++$n);
+        $dbh->do(q{INSERT INTO citizen (phone, language, last_inbound_at)
+                   VALUES (?, 'te', UTC_TIMESTAMP() - INTERVAL ? HOUR)}, undef, $to, $hours);
+        my $cid = $dbh->last_insert_id;
+        my $id = enqueue(to => $to, lang => 'te');
+        $dbh->do('UPDATE outbox SET citizen_id = ? WHERE id = ?', undef, $cid, $id);
+        $ids{$name} = [$id, $to];
+    }
+    ok(settled(map { $_->[0] } values %ids), 'window: settled');
+    my ($id, $to) = @{ $ids{old} };
+    my $r = row($id);
+    is($r->{state}, 3, 'window closed: the free-form reply failed');
+    is($r->{error_code}, 131047, 'window closed: recorded as 131047');
+    like($r->{error_text}, qr/known before sending/, 'window closed: without asking Graph');
+    my $tpl;
+    ok(wait_until(sub {
+        $tpl = $dbh->selectrow_hashref(q{SELECT * FROM outbox WHERE to_phone = ? AND id > ?}, undef, $to, $id);
+        $tpl && $tpl->{state} == 2 }, 10, 'the template'), 'window closed: the template was sent');
+    my @all = requests_for($to);
+    is(scalar @all, 1, 'window closed: Graph got one request');
+    is(json_decode($all[0]{body})->{type}, 'template', 'window closed: and it was the template');
+    ($id, $to) = @{ $ids{fresh} };
+    is(row($id)->{state}, 2, 'inside the window: the reply was sent as it is');
+    is(json_decode((requests_for($to))[0]{body})->{type}, 'text', 'inside the window: free-form');
+}
+
 fault_case('a reset connection', [ { action => 'reset' } ], sub {
     my ($r, $req) = @_;
     is($r->{state}, 2, 'reset: delivered on retry');
