@@ -372,6 +372,8 @@ ngx_http_mana_db_run(ngx_http_mana_db_conn_t *dc, int status)
     if (dc->c == NULL && ngx_http_mana_db_attach(dc) != NGX_OK) {
         ngx_snprintf(dc->pool->last_error, sizeof(dc->pool->last_error),
                      "no free worker connection for MariaDB%Z");
+        ngx_log_error(NGX_LOG_ERR, dc->pool->log, 0, "mana db: %s "
+                      "(raise worker_connections)", dc->pool->last_error);
         ngx_http_mana_db_fail(dc);
         return;
     }
@@ -934,6 +936,10 @@ ngx_http_mana_db_close(ngx_http_mana_db_conn_t *dc)
 
         ngx_free_connection(c);
         c->fd = (ngx_socket_t) -1;
+
+    } else {
+        /* nginx never had it (no free worker connection): still ours */
+        fd = mysql_get_socket(&dc->mysql);
     }
 
     if (dc->ret_res) {

@@ -524,7 +524,7 @@ error_log $dir/error.log info;
 worker_shutdown_timeout 30s;
 
 events {
-    worker_connections 2048;
+    worker_connections @{[ $opt{worker_connections} // 2048 ]};
 }
 
 http {
