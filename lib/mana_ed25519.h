@@ -1,8 +1,8 @@
 /*
  * Ed25519 keys as raw bytes, the form they are stored in: the 32-byte
- * seed (RFC 8032's "secret key") and the 32-byte public key, with the
- * OpenSSL EVP_PKEY built from them once and kept (building keys is the
- * slow part of OpenSSL 3; signing is not).
+ * seed (RFC 8032's "secret key") and the 32-byte public key.  Building an
+ * EVP_PKEY from raw bytes skips OpenSSL 3's slow decoders and costs a few
+ * percent of a verification, so a key may be built per use.
  */
 
 #ifndef MANA_ED25519_H
