@@ -509,8 +509,8 @@ sub start_nginx {
             "mana_graph_timeout " . ($opt{graph_timeout} // '2s') . ";",
             "mana_sender_lease " . ($opt{lease} // '4s') . ";",
             "mana_sender_interval 100ms;",
-            "mana_sender_backoff 100ms;",
-            "mana_sender_backoff_max 1s;",
+            "mana_sender_backoff " . ($opt{backoff} // '100ms') . ";",
+            "mana_sender_backoff_max " . ($opt{backoff_max} // '1s') . ";",
             $opt{graph_extra} // '';
     }
 
@@ -637,8 +637,10 @@ sub wh_payload {
 # --- the mock Graph API --------------------------------------------------
 
 # Answers POST /<version>/<phone_number_id>/messages like Graph does,
-# records every request (one JSON line each), and can be told to answer the
-# next requests with given errors: $mock->script({ code => 131047, ... }).
+# records every request (one JSON line each: method, path, body,
+# authorization, content_type, host, to, time, status, the wamid of a
+# success, and when a delayed one was answered), and can be told to answer
+# the next requests with given errors: $mock->script({ code => 131047, ... }).
 sub start_mock_graph {
     my (%opt) = @_;
     my $dir = $opt{dir} // tmpdir();
@@ -695,6 +697,7 @@ sub requests {
 #   { http_status => 502, body => 'Bad gateway' }               a bare answer
 #   { action => 'reset' }       close the connection without answering
 #   { action => 'hang', seconds => 5 }   answer nothing for a while, then close
+#   { action => 'delay', seconds => 1 }  answer as usual, that much later
 sub script {
     my ($self, @errors) = @_;
     open my $fh, '>>', "$self->{dir}/script.jsonl" or die $!;
@@ -767,8 +770,15 @@ sub serve_connection {
         my $to = eval { Mana::Test::json_decode($body)->{to} } // '';
         my $rec = { method => $method, path => $path, body => $body,
                     authorization => $h{authorization} // '',
+                    content_type => $h{'content-type'} // '',
                     host => $h{host} // '', to => $to,
                     time => Time::HiRes::time() };
+        if ($err && ($err->{action} // '') eq 'delay') {
+            # a slow Graph: the answer comes, late
+            sleep($err->{seconds} // 1);
+            $rec->{answered} = Time::HiRes::time();
+            undef $err;
+        }
         if ($err && $err->{action}) {
             $rec->{status} = $err->{action};
             record($dir, $rec);
@@ -786,9 +796,11 @@ sub serve_connection {
                 type => 'OAuthException', fbtrace_id => "mock$$.$n", %$err } });
         } else {
             $status = 200;
+            # recorded, so that a test can tell which outbox row it was
+            $rec->{wamid} = "wamid.mock.$$.$conn.$n";
             $out = Mana::Test::json_encode({ messaging_product => 'whatsapp',
                 contacts => [ { input => $to, wa_id => $to } ],
-                messages => [ { id => "wamid.mock.$$.$conn.$n" } ] });
+                messages => [ { id => $rec->{wamid} } ] });
         }
         $rec->{status} = $status;
         record($dir, $rec);
