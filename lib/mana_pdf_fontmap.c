@@ -177,6 +177,11 @@ mana_pdf_fontmap_new(int check, char *err, size_t errlen)
 static void
 mana_pdf_fontmap_free(mana_pdf_fontmap_t *fm)
 {
+    /*
+     * pango 1.50 does not release its configuration when the font map is
+     * finalised, but does when the configuration is replaced.
+     */
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fm->map), NULL);
     g_object_unref(fm->map);
     free(fm);
 }
