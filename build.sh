@@ -14,6 +14,10 @@ packages=(
     nginx nginx-dev
     mariadb-server mariadb-client libmariadb-dev libdbd-mariadb-perl
     libjansson-dev libpcre2-dev libssl-dev libqrencode-dev zlib1g-dev
+    # certificate PDFs: cairo and pango (HarfBuzz shaping) with the fonts the
+    # renderer loads by path, and the tools its tests read the PDF with
+    libcairo2-dev libpango1.0-dev fonts-noto-core fonts-dejavu-core
+    poppler-utils zbar-tools qpdf
     wrk
     # the sandbox's browser test: headless Chromium driven by playwright-core,
     # and a Telugu font for it (and for people opening the sandbox here)
@@ -89,6 +93,10 @@ cc_if_newer() {
 }
 
 cflags="-O2 -g -std=gnu11 -Wall -Wextra -Werror -Ilib -Icli -I$build"
+# what every program linking lib/ needs: among them the QR encoder and the
+# PDF renderer's cairo, pango and fontconfig (pango_fc_* is in pangoft2)
+lib_pkgs="jansson libcrypto libpcre2-8 libqrencode pangocairo pangoft2 fontconfig"
+lib_libs="-lpthread -lm"
 
 build_mmctl() {
     perl cli/embed-sql.pl sql > "$build/mmctl_migrations.c.new"
@@ -100,7 +108,7 @@ build_mmctl() {
     cc_if_newer "$build/mmctl" cli/*.c cli/*.h lib/*.c lib/*.h "$build/mmctl_migrations.c" && return 0
     # shellcheck disable=SC2086,SC2046
     cc $cflags cli/*.c lib/*.c "$build/mmctl_migrations.c" \
-        $(pkg-config --cflags --libs libmariadb libcrypto jansson libpcre2-8) -lm -o "$build/mmctl"
+        $(pkg-config --cflags --libs libmariadb $lib_pkgs) $lib_libs -o "$build/mmctl"
 }
 
 build_unit_tests() {
@@ -111,7 +119,7 @@ build_unit_tests() {
         cc_if_newer "$name" "$t" t/unit/*.h lib/*.c lib/*.h && continue
         # shellcheck disable=SC2086,SC2046
         cc $cflags -It/unit "$t" lib/*.c \
-            $(pkg-config --cflags --libs jansson libcrypto libpcre2-8) -lm -o "$name"
+            $(pkg-config --cflags --libs $lib_pkgs) $lib_libs -o "$name"
     done
 }
 

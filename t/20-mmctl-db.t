@@ -47,8 +47,9 @@ sub build_mmctl {
         . " > '$outdir/mmctl_migrations.c'"
         . " && cc -O2 -g -Wall -Wextra -Werror -std=gnu11 -Icli -Ilib"
         . " -I'$outdir' cli/*.c lib/*.c '$outdir/mmctl_migrations.c'"
-        . ' $(pkg-config --cflags --libs libmariadb libcrypto jansson'
-        . ' libpcre2-8) -lm'
+        . ' $(pkg-config --cflags --libs libmariadb jansson libcrypto'
+        . ' libpcre2-8 libqrencode pangocairo pangoft2 fontconfig)'
+        . ' -lpthread -lm'
         . " -o '$outdir/mmctl'";
     system($cmd) == 0 or die "cannot build mmctl: $cmd\n";
     return "$outdir/mmctl";
