@@ -109,13 +109,21 @@ mana_buf_add_sql_text(mana_buf_t *b, const char *s, size_t n)
      * needs no connection to escape against (lib/ has none).
      */
 
-    mana_buf_adds(b, "_utf8mb4 X'");
+    mana_buf_adds(b, "_utf8mb4 ");
+    mana_buf_add_sql_bytes(b, s, n);
+}
+
+
+void
+mana_buf_add_sql_bytes(mana_buf_t *b, const void *p, size_t n)
+{
+    mana_buf_adds(b, "X'");
 
     if (mana_buf_reserve(b, 2 * n) != 0) {
         return;
     }
 
-    mana_hex_encode(b->data + b->len, (const unsigned char *) s, n);
+    mana_hex_encode(b->data + b->len, (const unsigned char *) p, n);
     b->len += 2 * n;
     mana_buf_add(b, "'", 1);
 }
@@ -162,4 +170,30 @@ mana_buf_add_json_str(mana_buf_t *b, const char *s, size_t n)
     }
 
     mana_buf_add(b, "\"", 1);
+}
+
+
+void
+mana_buf_add_html(mana_buf_t *b, const char *s, size_t n)
+{
+    size_t  i, from;
+
+    for (i = 0, from = 0; i < n; i++) {
+        const char  *esc;
+
+        switch (s[i]) {
+        case '&':  esc = "&amp;"; break;
+        case '<':  esc = "&lt;"; break;
+        case '>':  esc = "&gt;"; break;
+        case '"':  esc = "&quot;"; break;
+        case '\'': esc = "&#39;"; break;
+        default:   continue;
+        }
+
+        mana_buf_add(b, s + from, i - from);
+        mana_buf_adds(b, esc);
+        from = i + 1;
+    }
+
+    mana_buf_add(b, s + from, n - from);
 }

@@ -25,8 +25,12 @@ void mana_buf_addf(mana_buf_t *b, const char *fmt, ...)
     __attribute__ ((format (printf, 2, 3)));
 /* a SQL string literal that is safe whatever the bytes: _utf8mb4 X'...' */
 void mana_buf_add_sql_text(mana_buf_t *b, const char *s, size_t n);
+/* a SQL binary string literal: X'...' */
+void mana_buf_add_sql_bytes(mana_buf_t *b, const void *p, size_t n);
 /* a JSON string literal, quotes included; s must be valid UTF-8 */
 void mana_buf_add_json_str(mana_buf_t *b, const char *s, size_t n);
+/* text for an HTML element or a quoted attribute; s must be valid UTF-8 */
+void mana_buf_add_html(mana_buf_t *b, const char *s, size_t n);
 #define mana_buf_failed(b)  ((b)->failed)
 
 #endif /* MANA_BUF_H */

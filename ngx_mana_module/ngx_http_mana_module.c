@@ -8,6 +8,7 @@
 
 #include "ngx_http_mana_module.h"
 #include "ngx_http_mana_sandbox.h"
+#include "ngx_http_mana_keys.h"
 
 
 static void *ngx_http_mana_create_main_conf(ngx_conf_t *cf);
@@ -296,6 +297,13 @@ static ngx_command_t  ngx_http_mana_commands[] = {
       0,
       (void *) ngx_http_mana_health_handler },
 
+    { ngx_string("mana_verify"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mana_handler_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      (void *) ngx_http_mana_verify_handler },
+
     { ngx_string("mana_app_secret_file"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_mana_secret_file,
@@ -575,10 +583,16 @@ ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
 
     mlcf->handler = (ngx_http_handler_pt) cmd->post;
 
+    mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mana_module);
+
+    if (mlcf->handler == ngx_http_mana_verify_handler) {
+        /* verifying needs the issuers' keys in every worker */
+        mmcf->keys_used = 1;
+    }
+
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = mlcf->handler;
 
-    mmcf = ngx_http_conf_get_module_main_conf(cf, ngx_http_mana_module);
     mmcf->db_used = 1;
 
     return NGX_CONF_OK;
@@ -906,6 +920,12 @@ ngx_http_mana_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    if (mmcf->keys_used
+        && ngx_http_mana_keys_start(cycle, mmcf->catalogue.check) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     if (mmcf->sender.graph.url.data) {
         ngx_http_mana_sender = ngx_http_mana_sender_create(cycle,
                                                            &mmcf->sender);
@@ -927,6 +947,7 @@ ngx_http_mana_exit_process(ngx_cycle_t *cycle)
     }
 
     ngx_http_mana_catalogue_stop();
+    ngx_http_mana_keys_stop();
 
     if (ngx_http_mana_db_pool) {
         ngx_http_mana_db_pool_destroy(ngx_http_mana_db_pool);

@@ -23,6 +23,7 @@ typedef struct {
     ngx_shm_zone_t            *stats_zone;
     ngx_flag_t                 db_used;    /* some location needs the db */
     ngx_flag_t                 sandbox_used;
+    ngx_flag_t                 keys_used;  /* some location verifies */
 } ngx_http_mana_main_conf_t;
 
 
@@ -61,6 +62,7 @@ extern const char   *ngx_http_mana_counter_names[];
 ngx_int_t ngx_http_mana_webhook_handler(ngx_http_request_t *r);
 void ngx_http_mana_webhook_process(ngx_http_request_t *r, ngx_str_t *body);
 ngx_int_t ngx_http_mana_health_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mana_verify_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_sandbox_init(ngx_conf_t *cf);
 
 ngx_int_t ngx_http_mana_stats_init_conf(ngx_conf_t *cf,
