@@ -77,7 +77,7 @@ my $gone = json_encode(wh_payload(messages => [ wh_text_message(id => 'wamid.gon
 }
 # nginx notices the abort while the batch still waits
 my $noticed = wait_until(sub { $ngx->error_log_text =~ /client prematurely closed connection|499/ },
-                         5, 'the abort to be noticed');
+                         15, 'the abort to be noticed');
 $dbh->do('UNLOCK TABLES');
 ok(wait_until(sub { ($ngx->health)[0]{db}{busy} == 0 }, 10, 'the pool'),
    'the connection is back in the pool');
