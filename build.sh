@@ -15,6 +15,8 @@ packages=(
     mariadb-server mariadb-client libmariadb-dev libdbd-mariadb-perl
     libjansson-dev libpcre2-dev libssl-dev libqrencode-dev zlib1g-dev
     wrk
+    # tests that check keys and signatures with code that is not mmctl's
+    openssl python3-cryptography
     # the sandbox's browser test: headless Chromium driven by playwright-core,
     # and a Telugu font for it (and for people opening the sandbox here)
     chromium nodejs fonts-lohit-telu
