@@ -19,6 +19,8 @@ packages=(
     libcairo2-dev libpango1.0-dev fonts-noto-core fonts-dejavu-core
     poppler-utils zbar-tools qpdf
     wrk
+    # tests that check keys and signatures with code that is not mmctl's
+    openssl python3-cryptography
     # the sandbox's browser test: headless Chromium driven by playwright-core,
     # and a Telugu font for it (and for people opening the sandbox here)
     chromium nodejs fonts-lohit-telu

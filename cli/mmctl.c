@@ -19,6 +19,7 @@ static const mmctl_noun_t  *mmctl_nouns[] = {
     &mmctl_noun_i18n,
     &mmctl_noun_service,
     &mmctl_noun_catalogue,
+    &mmctl_noun_key,
     NULL
 };
 
@@ -30,6 +31,7 @@ enum {
     MMCTL_G_USER,
     MMCTL_G_PASSWORD_FILE,
     MMCTL_G_DATABASE,
+    MMCTL_G_MASTER_KEY_FILE,
     MMCTL_G_CONFIG,
     MMCTL_G_JSON,
     MMCTL_G_HELP,
@@ -45,6 +47,7 @@ static const mmctl_option_t  mmctl_global_options[] = {
     { "--user", NULL, 1 },
     { "--password-file", NULL, 1 },
     { "--database", NULL, 1 },
+    { "--master-key-file", NULL, 1 },
     { "--config", NULL, 1 },
     { "--json", NULL, 0 },
     { "--help", "-h", 0 },
@@ -71,7 +74,8 @@ static const mmctl_option_t  mmctl_verb_common_options[] = {
 static const char  mmctl_help[] =
 "Usage: mmctl [global options] <noun> <verb> [args]\n"
 "\n"
-"Administers a Mana installation: its MariaDB schema and accounts.\n"
+"Administers a Mana installation: its MariaDB schema and accounts, the\n"
+"service catalogue, and the keys that sign certificates.\n"
 "\n"
 "Nouns:\n"
 "%s"
@@ -86,6 +90,10 @@ static const char  mmctl_help[] =
 "                         on the command line; without one, mmctl relies\n"
 "                         on unix_socket authentication\n"
 "  --database NAME        database (default mana)\n"
+"  --master-key-file FILE\n"
+"                         the master key that seals the signing keys'\n"
+"                         private keys (64 hex digits, mode 0600); read\n"
+"                         only by the key commands that need it\n"
 "  --config FILE          config file (default /etc/mana/mmctl.conf,\n"
 "                         which may be absent)\n"
 "  --json                 print exactly one JSON document on stdout;\n"
@@ -97,10 +105,11 @@ static const char  mmctl_help[] =
 "--json and --help may also follow the verb.\n"
 "\n"
 "Settings: a flag beats the environment (MANA_DB_HOST, MANA_DB_PORT,\n"
-"MANA_DB_SOCKET, MANA_DB_USER, MANA_DB_PASSWORD_FILE, MANA_DB_NAME), which\n"
-"beats the config file, which beats the defaults.  The config file holds\n"
-"\"key = value\" lines with the keys host, port, socket, user,\n"
-"password_file and database; lines starting with # are comments.\n"
+"MANA_DB_SOCKET, MANA_DB_USER, MANA_DB_PASSWORD_FILE, MANA_DB_NAME,\n"
+"MANA_MASTER_KEY_FILE), which beats the config file, which beats the\n"
+"defaults.  The config file holds \"key = value\" lines with the keys\n"
+"host, port, socket, user, password_file, database and master_key_file;\n"
+"lines starting with # are comments.\n"
 "\n"
 "Output: tables on stdout, messages on stderr.\n"
 "\n"
@@ -109,7 +118,8 @@ static const char  mmctl_help[] =
 "  1   failure\n"
 "  2   usage error\n"
 "  69  the database is unavailable (cannot connect)\n"
-"  78  bad configuration (config file, password file, settings)\n";
+"  78  bad configuration (config file, password file, master key file,\n"
+"      settings)\n";
 
 
 static int mmctl_run_noun(mmctl_ctx_t *ctx, int argc, char **argv);
@@ -159,6 +169,10 @@ main(int argc, char **argv)
 
         case MMCTL_G_DATABASE:
             ctx.flags.database = arg;
+            break;
+
+        case MMCTL_G_MASTER_KEY_FILE:
+            ctx.flags.master_key_file = arg;
             break;
 
         case MMCTL_G_CONFIG:

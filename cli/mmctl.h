@@ -103,7 +103,7 @@ typedef struct {
 } mmctl_noun_t;
 
 
-/* connection settings as strings, from one source, NULL when unset */
+/* settings as strings, from one source, NULL when unset */
 typedef struct {
     const char  *host;
     const char  *port;
@@ -111,6 +111,7 @@ typedef struct {
     const char  *user;
     const char  *password_file;
     const char  *database;
+    const char  *master_key_file;
 } mmctl_conf_t;
 
 
@@ -130,6 +131,9 @@ typedef struct {
 struct mmctl_ctx_s {
     mmctl_conf_t            flags;
     const char             *config_file;    /* NULL: the default one */
+    mmctl_conf_t            file;           /* the config file's settings */
+    const char             *file_path;      /* NULL: there is none */
+    unsigned                file_loaded:1;
     unsigned                json:1;
     unsigned                json_done:1;    /* a document was printed */
     const mmctl_noun_t     *noun;
@@ -145,6 +149,7 @@ extern const mmctl_noun_t  mmctl_noun_office;
 extern const mmctl_noun_t  mmctl_noun_i18n;
 extern const mmctl_noun_t  mmctl_noun_service;
 extern const mmctl_noun_t  mmctl_noun_catalogue;
+extern const mmctl_noun_t  mmctl_noun_key;
 
 
 /* mmctl.c */
@@ -192,6 +197,13 @@ void mmctl_table_free(mmctl_table_t *t);
 
 /* mmctl_conf.c */
 int mmctl_conf_resolve(mmctl_ctx_t *ctx);
+/*
+ * The winning value of one setting ("master_key_file"...) in *value, NULL
+ * when no source sets it, and where it came from in source (for messages).
+ * MMCTL_OK, or MMCTL_CONFIG when the config file is unreadable or wrong.
+ */
+int mmctl_conf_setting(mmctl_ctx_t *ctx, const char *key, const char **value,
+    char *source, size_t size);
 int mmctl_read_secret(mmctl_ctx_t *ctx, const char *path, char **secret,
     size_t *len);
 void mmctl_free_secret(char *secret, size_t len);

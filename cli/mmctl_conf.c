@@ -1,9 +1,10 @@
 
 /*
- * Connection settings: flags, then the environment (MANA_DB_*), then the
- * configuration file, then defaults; the first source that sets a key wins.
- * The password comes only from a file, so it never shows in "ps" output,
- * shell history or the environment of child processes.
+ * Settings: flags, then the environment (MANA_DB_*, MANA_MASTER_KEY_FILE),
+ * then the configuration file, then defaults; the first source that sets a
+ * key wins.  The password comes only from a file, so it never shows in
+ * "ps" output, shell history or the environment of child processes; the
+ * master key too, and only the key commands read it.
  */
 
 #include <ctype.h>
@@ -40,6 +41,8 @@ static const mmctl_conf_key_t  mmctl_conf_keys[] = {
       offsetof(mmctl_conf_t, password_file) },
     { "database", "MANA_DB_NAME", "--database",
       offsetof(mmctl_conf_t, database) },
+    { "master_key_file", "MANA_MASTER_KEY_FILE", "--master-key-file",
+      offsetof(mmctl_conf_t, master_key_file) },
     { NULL, NULL, NULL, 0 }
 };
 
@@ -48,13 +51,12 @@ static const mmctl_conf_key_t  mmctl_conf_keys[] = {
     (*(const char **) ((char *) (conf) + (k)->off))
 
 
-static int mmctl_conf_load(mmctl_ctx_t *ctx, mmctl_conf_t *file,
-    const char **path);
+static int mmctl_conf_load(mmctl_ctx_t *ctx);
 static int mmctl_conf_line(mmctl_ctx_t *ctx, mmctl_conf_t *file,
     const char *path, unsigned line, char *s);
 static char *mmctl_conf_trim(char *s);
-static const char *mmctl_conf_pick(mmctl_ctx_t *ctx, mmctl_conf_t *file,
-    const char *path, const char *key, char *source, size_t size);
+static const char *mmctl_conf_pick(mmctl_ctx_t *ctx, const char *key,
+    char *source, size_t size);
 
 
 int
@@ -62,24 +64,22 @@ mmctl_conf_resolve(mmctl_ctx_t *ctx)
 {
     int             rc;
     char           *end, source[512];
-    const char     *path, *v;
+    const char     *v;
     mmctl_db_t     *db;
-    mmctl_conf_t    file;
     struct passwd  *pw;
     unsigned long   port;
 
     db = &ctx->db;
 
-    rc = mmctl_conf_load(ctx, &file, &path);
+    rc = mmctl_conf_load(ctx);
     if (rc != MMCTL_OK) {
         return rc;
     }
 
-    db->host = mmctl_conf_pick(ctx, &file, path, "host", source,
-                               sizeof(source));
+    db->host = mmctl_conf_pick(ctx, "host", source, sizeof(source));
 
     db->port = 3306;
-    v = mmctl_conf_pick(ctx, &file, path, "port", source, sizeof(source));
+    v = mmctl_conf_pick(ctx, "port", source, sizeof(source));
 
     if (v) {
         errno = 0;
@@ -95,11 +95,10 @@ mmctl_conf_resolve(mmctl_ctx_t *ctx)
         db->port = (unsigned) port;
     }
 
-    v = mmctl_conf_pick(ctx, &file, path, "socket", source, sizeof(source));
+    v = mmctl_conf_pick(ctx, "socket", source, sizeof(source));
     db->socket = v ? v : MMCTL_SOCKET_DEFAULT;
 
-    db->user = mmctl_conf_pick(ctx, &file, path, "user", source,
-                               sizeof(source));
+    db->user = mmctl_conf_pick(ctx, "user", source, sizeof(source));
 
     if (db->user == NULL) {
         pw = getpwuid(geteuid());
@@ -112,8 +111,7 @@ mmctl_conf_resolve(mmctl_ctx_t *ctx)
         db->user = strdup(pw->pw_name);
     }
 
-    v = mmctl_conf_pick(ctx, &file, path, "database", source,
-                        sizeof(source));
+    v = mmctl_conf_pick(ctx, "database", source, sizeof(source));
     db->database = v ? v : MMCTL_DB_DEFAULT;
 
     /* it is quoted into statements as `name`; keep it to plain characters */
@@ -135,8 +133,7 @@ mmctl_conf_resolve(mmctl_ctx_t *ctx)
         snprintf(db->server, sizeof(db->server), "unix:%s", db->socket);
     }
 
-    v = mmctl_conf_pick(ctx, &file, path, "password_file", source,
-                        sizeof(source));
+    v = mmctl_conf_pick(ctx, "password_file", source, sizeof(source));
 
     if (v) {
         return mmctl_read_secret(ctx, v, &db->password, &db->password_len);
@@ -146,20 +143,46 @@ mmctl_conf_resolve(mmctl_ctx_t *ctx)
 }
 
 
+int
+mmctl_conf_setting(mmctl_ctx_t *ctx, const char *key, const char **value,
+    char *source, size_t size)
+{
+    int  rc;
+
+    rc = mmctl_conf_load(ctx);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    *value = mmctl_conf_pick(ctx, key, source, size);
+
+    return MMCTL_OK;
+}
+
+
 /*
- * The file's strings live as long as the process: the resolved settings
- * point into them.
+ * Read once: the file's strings live as long as the process, and the
+ * resolved settings point into them.
  */
 
 static int
-mmctl_conf_load(mmctl_ctx_t *ctx, mmctl_conf_t *file, const char **path)
+mmctl_conf_load(mmctl_ctx_t *ctx)
 {
-    int       rc;
-    char     *buf;
-    FILE     *f;
-    size_t    size;
-    ssize_t   n;
-    unsigned  line;
+    int            rc;
+    char          *buf;
+    FILE          *f;
+    size_t         size;
+    ssize_t        n;
+    unsigned       line;
+    const char   **path;
+    mmctl_conf_t  *file;
+
+    if (ctx->file_loaded) {
+        return MMCTL_OK;
+    }
+
+    file = &ctx->file;
+    path = &ctx->file_path;
 
     memset(file, 0, sizeof(mmctl_conf_t));
 
@@ -171,6 +194,7 @@ mmctl_conf_load(mmctl_ctx_t *ctx, mmctl_conf_t *file, const char **path)
         /* most hosts keep everything in flags or the environment */
         if (ctx->config_file == NULL && errno == ENOENT) {
             *path = NULL;
+            ctx->file_loaded = 1;
             return MMCTL_OK;
         }
 
@@ -208,6 +232,9 @@ mmctl_conf_load(mmctl_ctx_t *ctx, mmctl_conf_t *file, const char **path)
     free(buf);
     fclose(f);
 
+    /* a file with a mistake stays wrong for every later question */
+    ctx->file_loaded = (rc == MMCTL_OK);
+
     return rc;
 }
 
@@ -244,7 +271,8 @@ mmctl_conf_line(mmctl_ctx_t *ctx, mmctl_conf_t *file, const char *path,
     if (k->key == NULL) {
         return mmctl_error(ctx, MMCTL_CONFIG, "config",
                            "%s:%u: unknown key \"%s\" (known: host, port, "
-                           "socket, user, password_file, database)",
+                           "socket, user, password_file, database, "
+                           "master_key_file)",
                            path, line, key);
     }
 
@@ -281,8 +309,7 @@ mmctl_conf_trim(char *s)
 /* the winning value of key and, for messages, where it came from */
 
 static const char *
-mmctl_conf_pick(mmctl_ctx_t *ctx, mmctl_conf_t *file, const char *path,
-    const char *key, char *source, size_t size)
+mmctl_conf_pick(mmctl_ctx_t *ctx, const char *key, char *source, size_t size)
 {
     const char              *v;
     const mmctl_conf_key_t  *k;
@@ -304,9 +331,9 @@ mmctl_conf_pick(mmctl_ctx_t *ctx, mmctl_conf_t *file, const char *path,
         return v;
     }
 
-    v = mmctl_conf_field(file, k);
+    v = mmctl_conf_field(&ctx->file, k);
     if (v) {
-        snprintf(source, size, "%s in %s", k->key, path);
+        snprintf(source, size, "%s in %s", k->key, ctx->file_path);
         return v;
     }
 

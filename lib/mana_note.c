@@ -191,7 +191,7 @@ mana_note_key_from_public(mana_note_key_t *key, const char *name, size_t len,
 int
 mana_note_key_parse(mana_note_key_t *key, const char *vkey, size_t len)
 {
-    long            n;
+    size_t          n;
     uint32_t        id;
     const char     *plus1, *plus2, *end;
     unsigned char   hex[4], raw[1 + MANA_NOTE_KEY_LEN];
@@ -210,9 +210,11 @@ mana_note_key_parse(mana_note_key_t *key, const char *vkey, size_t len)
         return -1;
     }
 
-    n = mana_base64_decode(raw, sizeof(raw), plus2 + 1,
-                           (size_t) (end - plus2 - 1));
-    if (n != (long) sizeof(raw) || raw[0] != MANA_NOTE_ED25519) {
+    if (mana_base64_decode(MANA_BASE64_STD, raw, sizeof(raw), &n, plus2 + 1,
+                           (size_t) (end - plus2 - 1))
+        != 0
+        || n != sizeof(raw) || raw[0] != MANA_NOTE_ED25519)
+    {
         return -1;
     }
 
@@ -258,8 +260,8 @@ mana_note_key_format(char buf[MANA_NOTE_VKEY_MAX], const mana_note_key_t *key)
     mana_hex_encode(buf + len, id, sizeof(id));
     len += 2 * sizeof(id);
     buf[len++] = '+';
-    mana_base64_encode(buf + len, raw, sizeof(raw));
-    len += mana_base64_encoded_len(sizeof(raw));
+    mana_base64_encode(MANA_BASE64_STD, buf + len, raw, sizeof(raw));
+    len += mana_base64_encoded_len(MANA_BASE64_STD, sizeof(raw));
     buf[len] = '\0';
 
     return (int) len;
@@ -299,7 +301,7 @@ mana_note_sign(mana_buf_t *out, const char *text, size_t len,
     size_t          i, siglen;
     EVP_MD_CTX     *ctx;
     unsigned char   sig[4 + MANA_NOTE_SIG_LEN];
-    char            b64[mana_base64_encoded_len(sizeof(sig))];
+    char            b64[(sizeof(sig) + 2) / 3 * 4];
 
     if (len == 0 || len > MANA_NOTE_MAX_LEN || text[len - 1] != '\n'
         || !mana_note_text_valid(text, len) || n_keys == 0)
@@ -339,7 +341,7 @@ mana_note_sign(mana_buf_t *out, const char *text, size_t len,
         sig[2] = (unsigned char) (keys[i].id >> 8);
         sig[3] = (unsigned char) keys[i].id;
 
-        mana_base64_encode(b64, sig, sizeof(sig));
+        mana_base64_encode(MANA_BASE64_STD, b64, sig, sizeof(sig));
 
         mana_buf_add(out, MANA_NOTE_SIG_PREFIX, MANA_NOTE_SIG_PREFIX_LEN);
         mana_buf_add(out, keys[i].name, keys[i].name_len);
@@ -413,7 +415,7 @@ mana_note_open(const char *note, size_t len, const mana_note_key_t *known,
     size_t n_known, size_t *text_len, unsigned char *verified)
 {
     int             k, rc;
-    long            siglen;
+    size_t          siglen;
     size_t          split, nsigs, i;
     uint32_t        id;
     uint64_t        seen;
@@ -463,9 +465,11 @@ mana_note_open(const char *note, size_t len, const mana_note_key_t *known,
         }
 
         b64++;
-        siglen = mana_base64_decode(sig, sizeof(sig), b64,
-                                    (size_t) (eol - b64));
-        if (siglen < 5) {
+        if (mana_base64_decode(MANA_BASE64_STD, sig, sizeof(sig), &siglen,
+                               b64, (size_t) (eol - b64))
+            != 0
+            || siglen < 5)
+        {
             return MANA_NOTE_MALFORMED;
         }
 

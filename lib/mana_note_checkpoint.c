@@ -72,7 +72,7 @@ mana_note_checkpoint_format(char *buf, size_t cap, const char *origin,
     }
 
     buf[len++] = '\n';
-    mana_base64_encode(buf + len, root, 32);
+    mana_base64_encode(MANA_BASE64_STD, buf + len, root, 32);
     len += MANA_NOTE_ROOT_B64_LEN;
     buf[len++] = '\n';
 
@@ -129,8 +129,9 @@ mana_note_checkpoint_parse(mana_note_checkpoint_t *cp, const char *text,
     /* the root hash */
     eol = memchr(p, '\n', (size_t) (end - p));
     if (eol == NULL || eol - p != MANA_NOTE_ROOT_B64_LEN
-        || mana_base64_decode(cp->root, sizeof(cp->root), p,
-                              MANA_NOTE_ROOT_B64_LEN) != 32)
+        || mana_base64_decode(MANA_BASE64_STD, cp->root, sizeof(cp->root),
+                              &n, p, MANA_NOTE_ROOT_B64_LEN) != 0
+        || n != 32)
     {
         return -1;
     }
