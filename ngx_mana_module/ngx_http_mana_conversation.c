@@ -175,7 +175,8 @@ ngx_http_mana_conv_start(ngx_log_t *log, mana_webhook_t *wh,
         return NGX_OK;
     }
 
-    g = ngx_http_mana_conv_group_create(log, 0);
+    /* the cycle's log: the group outlives the request that started it */
+    g = ngx_http_mana_conv_group_create(ngx_cycle->log, 0);
 
     if (g == NULL || ngx_http_mana_conv_join(g, cv) != NGX_OK) {
         if (g) {
@@ -196,8 +197,12 @@ ngx_http_mana_conv_start(ngx_log_t *log, mana_webhook_t *wh,
 
     g->posted = 1;
 
-    if (!g->job->running) {
-        /* it waits for a connection: the next deliveries join it */
+    if (g->job->batches == 0) {
+        /*
+         * Its first batch is not written yet (it waits for a connection):
+         * the next deliveries join it.  "running" would not do: a batch
+         * on a local socket may have run to its end by now.
+         */
         ngx_http_mana_conv_forming = g;
     }
 
