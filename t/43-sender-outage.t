@@ -108,11 +108,8 @@ is(scalar(grep { $_->{attempts} >= 5 && $_->{state} == 0 } @early), scalar @earl
    "the first replies were tried again and again, and are still queued")
     or diag explain [ map { "$_->{id}: state $_->{state}, $_->{attempts} attempts" } @early ];
 ok(!grep({ !length($_->{error_text} // '') } @early), 'each with the reason of its last failure');
-TODO: {
-    local $TODO = 'a refused connect is found out by the send after it: "send failed"';
-    like($early[0]{error_text} // '', qr/refused|connect/i,
-         "the reason says Graph could not be reached ($early[0]{error_text})");
-}
+like($early[0]{error_text} // '', qr/^connect\(\) failed: Connection refused$/,
+     "the reason says Graph could not be reached ($early[0]{error_text})");
 
 # --- Graph is back --------------------------------------------------------------
 
