@@ -334,7 +334,7 @@ my @district_pages = (
     [ 'YSR Kadapa', 'Kakinada', 'Kurnool', 'Krishna', 'Dr. B.R. Ambedkar Konaseema',
       'Nandyal', 'Sri Potti Sriramulu Nellore', 'NTR', 'Prakasam' ],
 );
-# their Telugu names (sql/seed/districts.json)
+# their Telugu names (the districts of sql/seed/catalogue.json)
 my %district_te = (
     'Anakapalli' => 'అనకాపల్లి', 'Annamayya' => 'అన్నమయ్య',
     'Alluri Sitharama Raju' => 'అల్లూరి సీతారామరాజు', 'Anantapuramu' => 'అనంతపురం',
@@ -773,18 +773,12 @@ sub districts_te {
     my @want = (districts_te($c, 3, 8, 1));
     is_deeply(without_district_titles($got), without_district_titles(\@want),
               'te: the district list (its rows but their titles)');
-    TODO: {
-        local $TODO = 'the districts are offered by their English names only';
-        is_deeply($got, \@want, 'te: the districts by their Telugu names');
-    }
+    is_deeply($got, \@want, 'te: the districts by their Telugu names');
     $got = $c->send(pick('dpage:2', 'మరిన్ని...'));
     @want = (districts_te($c, 3, 8, 2));
     is_deeply(without_district_titles($got), without_district_titles(\@want),
               "te: the district list's page 2 (its rows but their titles)");
-    TODO: {
-        local $TODO = 'the districts are offered by their English names only';
-        is_deeply($got, \@want, "te: page 2 by the Telugu names, long ones cut");
-    }
+    is_deeply($got, \@want, "te: page 2 by the Telugu names, long ones cut");
 
     my $q4 = $c->text('(4/8) దయచేసి పంపండి: *కుటుంబ వార్షిక ఆదాయం (రూపాయల్లో)*');
     $c->turn('te: a district picked: the income', pick('opt:Guntur', 'గుంటూరు'), $q4);
@@ -826,10 +820,7 @@ sub districts_te {
     my $district_line = qr/(?<=• మీ జిల్లా: )[^\n]*/;
     is_deeply(masked($got, $district_line, '<district>'), [ $summary->('<district>') ],
         '"వదిలేయి" typed: the summary in Telugu (but the district)');
-    TODO: {
-        local $TODO = 'the district is shown by its English name';
-        is_deeply($got, [ $summary->('గుంటూరు') ], 'te: the district in the summary in Telugu');
-    }
+    is_deeply($got, [ $summary->('గుంటూరు') ], 'te: the district in the summary in Telugu');
 
     my $t0 = time;
     $got = $c->send(tap('btn:confirm', 'నిర్ధారించండి'));
