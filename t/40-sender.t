@@ -22,9 +22,9 @@ sub enqueue {
     my $payload = json_encode({ messaging_product => 'whatsapp',
         recipient_type => 'individual', to => $to, type => 'text',
         text => { body => $o{text} // "reply $n" } });
-    $dbh->do(q{INSERT INTO outbox (phone_number_id, to_phone, lang, payload)
-               VALUES (?, ?, ?, ?)}, undef, $o{pnid} // '106540352242922', $to,
-             $o{lang} // 'en', $payload);
+    $dbh->do(q{INSERT INTO outbox (citizen_id, phone_number_id, to_phone, lang, payload)
+               VALUES (?, ?, ?, ?, ?)}, undef, $o{citizen_id},
+             $o{pnid} // '106540352242922', $to, $o{lang} // 'en', $payload);
     return $dbh->last_insert_id;
 }
 sub row { $dbh->selectrow_hashref('SELECT * FROM outbox WHERE id = ?', undef, $_[0]) }
@@ -128,9 +128,8 @@ fault_case('131047 window closed', [ { code => 131047, http_status => 400 } ], s
         my $to = '9177' . sprintf('%08d', ++$n);
         $dbh->do(q{INSERT INTO citizen (phone, language, last_inbound_at)
                    VALUES (?, 'te', UTC_TIMESTAMP() - INTERVAL ? HOUR)}, undef, $to, $hours);
-        my $cid = $dbh->last_insert_id;
-        my $id = enqueue(to => $to, lang => 'te');
-        $dbh->do('UPDATE outbox SET citizen_id = ? WHERE id = ?', undef, $cid, $id);
+        # with its citizen at once: the sender may claim it the moment it is in
+        my $id = enqueue(to => $to, lang => 'te', citizen_id => $dbh->last_insert_id);
         $ids{$name} = [$id, $to];
     }
     ok(settled(map { $_->[0] } values %ids), 'window: settled');
