@@ -104,7 +104,8 @@ is(scalar @before, 5 * @phones, 'the bot answered every message: ' . scalar(@bef
    . ' replies in the outbox');
 is(scalar(grep { $_->{state} == 2 } @before), 0, 'none of them delivered while Graph is down');
 my @early = grep { $_->{id} <= $before[@phones - 1]{id} } @before;
-is(scalar(grep { $_->{attempts} >= 5 && $_->{state} == 0 } @early), scalar @early,
+# (state 1: being tried again at this very moment)
+is(scalar(grep { $_->{attempts} >= 5 && $_->{state} < 2 } @early), scalar @early,
    "the first replies were tried again and again, and are still queued")
     or diag explain [ map { "$_->{id}: state $_->{state}, $_->{attempts} attempts" } @early ];
 ok(!grep({ !length($_->{error_text} // '') } @early), 'each with the reason of its last failure');
