@@ -30,8 +30,9 @@ static const mmctl_verb_t  mmctl_catalogue_verbs[] = {
       "disabled department (warning), an office or a service whose\n"
       "department is missing (error) and a department without services\n"
       "(warning).  With FILE, a complete \"mana-catalogue/1\" JSON document,\n"
-      "or a CSV file of services (.csv).  A missing Telugu text is a\n"
-      "warning; changes nothing.\n"
+      "or a CSV file of services (.csv).  A missing Telugu text, and an\n"
+      "office in a district the districts do not name, are warnings;\n"
+      "changes nothing.\n"
       "\n"
       "Output: one line a problem, \"error: place: message\" or \"warning:\n"
       "place: message\", then a count; with --json\n"
@@ -61,16 +62,18 @@ static const mmctl_verb_t  mmctl_catalogue_verbs[] = {
 const mmctl_noun_t  mmctl_noun_catalogue = {
     "catalogue",
     "the catalogue as a whole: validation and statistics",
-    "Checks the catalogue (departments, offices, services and forms)\n"
-    "against docs/catalogue-format.md and counts it.  Departments, offices\n"
-    "and services are changed with their own nouns; \"mmctl service\n"
-    "import|export\" reads and writes whole catalogue files.\n",
+    "Checks the catalogue (departments, offices, services and forms,\n"
+    "districts) against docs/catalogue-format.md and counts it.\n"
+    "Departments, offices and services are changed with their own nouns;\n"
+    "\"mmctl service import|export\" reads and writes whole catalogue\n"
+    "files (the districts with them).\n",
     mmctl_catalogue_verbs
 };
 
 
-static const char  *mmctl_catalogue_kinds[3] = {
-    "departments", "offices", "services"
+/* the document's lists, as import and export count them */
+static const char  *mmctl_catalogue_kinds[4] = {
+    "departments", "offices", "services", "districts"
 };
 
 static const char  *mmctl_catalogue_types[6] = {
@@ -179,7 +182,8 @@ mmctl_catalogue_same(json_t *a, json_t *b)
 
 /*
  * Parses and checks the file against the stored departments: on success
- * lists[3] are new arrays of canonical departments, offices, services.
+ * lists[4] are new arrays of canonical departments, offices, services and
+ * districts.
  */
 
 static int
@@ -196,13 +200,15 @@ mmctl_catalogue_parse_file(mmctl_ctx_t *ctx, const char *file,
     mana_cat_problems_t   p;
 
     mana_cat_problems_init(&p);
-    lists[0] = lists[1] = lists[2] = NULL;
+    lists[0] = lists[1] = lists[2] = lists[3] = NULL;
 
     if (strcmp(format, "json") == 0) {
         if (mana_catalogue_parse(&cat, data, len, known, &p) == 0) {
             lists[0] = json_incref(cat.departments);
             lists[1] = json_incref(cat.offices);
             lists[2] = json_incref(cat.services);
+            lists[3] = cat.districts ? json_incref(cat.districts)
+                                     : json_array();
             mana_catalogue_free(&cat);
         }
 
@@ -227,6 +233,7 @@ mmctl_catalogue_parse_file(mmctl_ctx_t *ctx, const char *file,
             lists[0] = json_array();
             lists[1] = json_array();
             lists[2] = services;
+            lists[3] = json_array();
 
         } else {
             json_decref(services);
@@ -236,9 +243,9 @@ mmctl_catalogue_parse_file(mmctl_ctx_t *ctx, const char *file,
     rc = mmctl_catalogue_report(ctx, file, &p, 0);
 
     if (rc == MMCTL_OK && p.warnings) {
-        mmctl_note("%s: %zu warning%s (missing Telugu texts): \"mmctl "
-                   "catalogue validate\" lists them", file, p.warnings,
-                   p.warnings == 1 ? "" : "s");
+        mmctl_note("%s: %zu warning%s (missing Telugu texts, districts "
+                   "without names): \"mmctl catalogue validate\" lists them",
+                   file, p.warnings, p.warnings == 1 ? "" : "s");
     }
 
     if (rc != MMCTL_OK) {
@@ -254,7 +261,7 @@ mmctl_catalogue_parse_file(mmctl_ctx_t *ctx, const char *file,
 
 static void
 mmctl_catalogue_print_import(mmctl_ctx_t *ctx, const char *file,
-    const char *format, int dry_run, size_t counts[3][3], int changed,
+    const char *format, int dry_run, size_t counts[4][3], int changed,
     long long version)
 {
     char            cell[3][32];
@@ -272,7 +279,7 @@ mmctl_catalogue_print_import(mmctl_ctx_t *ctx, const char *file,
                "\"version\":%lld", format, dry_run ? "true" : "false",
                changed ? "true" : "false", version);
 
-        for (k = 0; k < 3; k++) {
+        for (k = 0; k < 4; k++) {
             printf(",\"%s\":{", mmctl_catalogue_kinds[k]);
 
             for (j = 0; j < 3; j++) {
@@ -289,7 +296,7 @@ mmctl_catalogue_print_import(mmctl_ctx_t *ctx, const char *file,
     }
 
     if (mmctl_table_init(&t, 4, hdr) == 0) {
-        for (k = 0; k < 3; k++) {
+        for (k = 0; k < 4; k++) {
             row[0] = mmctl_catalogue_kinds[k];
 
             for (j = 0; j < 3; j++) {
@@ -323,13 +330,15 @@ mmctl_catalogue_import(mmctl_ctx_t *ctx, const char *file,
 {
     int               rc, locked, result, changed;
     char             *data;
-    size_t            k, i, len, counts[3][3];
-    json_t           *doc, *known, *lists[3], *obj, *old, *d;
+    size_t            k, i, len, counts[4][3];
+    json_t           *doc, *known, *lists[4], *obj, *old, *d, *names;
     long long         version;
     const char       *fmt;
     mana_catalogue_t  db;
 
-    static const char  *kinds[3] = { "department", "office", "service" };
+    static const char  *kinds[4] = {
+        "department", "office", "service", "district"
+    };
 
     fmt = mmctl_catalogue_format(file, format);
 
@@ -349,7 +358,7 @@ mmctl_catalogue_import(mmctl_ctx_t *ctx, const char *file,
 
     doc = NULL;
     known = NULL;
-    lists[0] = lists[1] = lists[2] = NULL;
+    lists[0] = lists[1] = lists[2] = lists[3] = NULL;
     locked = 0;
     changed = 0;
     version = -1;
@@ -379,6 +388,7 @@ mmctl_catalogue_import(mmctl_ctx_t *ctx, const char *file,
     db.departments = json_object_get(doc, "departments");
     db.offices = json_object_get(doc, "offices");
     db.services = json_object_get(doc, "services");
+    db.districts = json_object_get(doc, "districts");
 
     known = json_object();
 
@@ -393,14 +403,17 @@ mmctl_catalogue_import(mmctl_ctx_t *ctx, const char *file,
     }
 
     /* departments first: offices and services refer to them */
-    for (k = 0; k < 3 && rc == MMCTL_OK; k++) {
+    for (k = 0; k < 4 && rc == MMCTL_OK; k++) {
         json_array_foreach(lists[k], i, obj) {
+            names = json_object_get(obj, "name");
             old = k == 0 ? mana_catalogue_department(&db,
                                json_string_value(json_object_get(obj, "code")))
                   : k == 1 ? mana_catalogue_office(&db,
                                json_string_value(json_object_get(obj, "code")))
-                  : mana_catalogue_service(&db,
-                               json_string_value(json_object_get(obj, "code")));
+                  : k == 2 ? mana_catalogue_service(&db,
+                               json_string_value(json_object_get(obj, "code")))
+                  : mana_catalogue_district(&db,
+                               json_string_value(json_object_get(names, "en")));
 
             if (dry_run) {
                 result = old == NULL ? 1
@@ -446,7 +459,7 @@ done:
         mmctl_catalogue_unlock(ctx);
     }
 
-    for (k = 0; k < 3; k++) {
+    for (k = 0; k < 4; k++) {
         json_decref(lists[k]);
     }
 
@@ -500,7 +513,7 @@ mmctl_catalogue_export(mmctl_ctx_t *ctx, const char *format,
 {
     int               rc;
     char             *text;
-    size_t            k, n[3];
+    size_t            k, n[4];
     json_t           *doc;
     mana_catalogue_t  cat;
 
@@ -536,6 +549,7 @@ mmctl_catalogue_export(mmctl_ctx_t *ctx, const char *format,
     cat.departments = json_object_get(doc, "departments");
     cat.offices = json_object_get(doc, "offices");
     cat.services = json_object_get(doc, "services");
+    cat.districts = json_object_get(doc, "districts");
 
     text = strcmp(format, "json") == 0 ? mana_catalogue_dump(&cat)
            : mana_catalogue_csv_write(cat.services);
@@ -558,10 +572,12 @@ mmctl_catalogue_export(mmctl_ctx_t *ctx, const char *format,
         n[0] = json_array_size(cat.departments);
         n[1] = json_array_size(cat.offices);
         n[2] = json_array_size(cat.services);
+        n[3] = json_array_size(cat.districts);
 
-        mmctl_note("wrote %s: %zu department%s, %zu office%s, %zu service%s",
-                   output, n[0], n[0] == 1 ? "" : "s", n[1],
-                   n[1] == 1 ? "" : "s", n[2], n[2] == 1 ? "" : "s");
+        mmctl_note("wrote %s: %zu department%s, %zu office%s, %zu service%s, "
+                   "%zu district%s", output, n[0], n[0] == 1 ? "" : "s",
+                   n[1], n[1] == 1 ? "" : "s", n[2], n[2] == 1 ? "" : "s",
+                   n[3], n[3] == 1 ? "" : "s");
     }
 
     if (ctx->json && rc == MMCTL_OK) {
@@ -570,7 +586,7 @@ mmctl_catalogue_export(mmctl_ctx_t *ctx, const char *format,
             mmctl_json_str(stdout, output);
             printf(",\"format\":\"%s\"", format);
 
-            for (k = 0; k < 3; k++) {
+            for (k = 0; k < 4; k++) {
                 printf(",\"%s\":%zu", mmctl_catalogue_kinds[k],
                        json_array_size(json_object_get(doc,
                                            mmctl_catalogue_kinds[k])));
@@ -602,7 +618,7 @@ mmctl_catalogue_db_places(mana_cat_problems_t *p)
     size_t   i, k;
 
     for (i = 0; i < p->n; i++) {
-        for (k = 0; k < 3; k++) {
+        for (k = 0; k < 4; k++) {
             if (strncmp(p->v[i].place, mmctl_catalogue_kinds[k],
                         strlen(mmctl_catalogue_kinds[k])) == 0)
             {
@@ -613,7 +629,7 @@ mmctl_catalogue_db_places(mana_cat_problems_t *p)
         open = strstr(p->v[i].place, "] (");
         close = open ? strchr(open, ')') : NULL;
 
-        if (k == 3 || close == NULL) {
+        if (k == 4 || close == NULL) {
             continue;
         }
 

@@ -40,11 +40,12 @@ void mmctl_catalogue_rollback(mmctl_ctx_t *ctx);
 /*
  * Reads the stored catalogue: *doc (a new reference) is a
  * "mana-catalogue/1" document whose departments, offices and services are
- * canonical and sorted by code, as the rows are, without validating them
- * (that is "catalogue validate"'s business).  where: NULL, or an SQL
- * condition on the service table "s" (e.g. "s.code = 'X'") that limits the
- * services read.  An office or a service whose department row is missing
- * has "department": null.
+ * canonical and sorted by code, as the rows are, and its districts (when
+ * there are any) by English name, without validating them (that is
+ * "catalogue validate"'s business).  where: NULL, or an SQL condition on
+ * the service table "s" (e.g. "s.code = 'X'") that limits the services
+ * read (and reads nothing else).  An office or a service whose department
+ * row is missing has "department": null.
  */
 int mmctl_catalogue_read(mmctl_ctx_t *ctx, json_t **doc, const char *where);
 
@@ -68,8 +69,9 @@ int mmctl_catalogue_department_exists(mmctl_ctx_t *ctx, const char *code);
 int mmctl_catalogue_store(mmctl_ctx_t *ctx, const char *kind, json_t *obj,
     int *added, int *changed);
 
-/* the same with the stored object (canonical, or NULL) already at hand;
- * *result is 0 (unchanged), 1 (added) or 2 (changed) */
+/* the same with the stored object (canonical, or NULL) already at hand,
+ * and of kind "district" too (by its English name); *result is 0
+ * (unchanged), 1 (added) or 2 (changed) */
 int mmctl_catalogue_write(mmctl_ctx_t *ctx, const char *kind, json_t *obj,
     json_t *old, int *result);
 

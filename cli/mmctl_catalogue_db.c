@@ -25,6 +25,8 @@ static json_t *mmctl_catalogue_cell_json(mmctl_ctx_t *ctx, const char *kind,
 static json_t *mmctl_catalogue_fee(const char *s);
 static void mmctl_catalogue_sql_json(mana_buf_t *b, json_t *v);
 static void mmctl_catalogue_sql_str(mana_buf_t *b, json_t *v);
+static int mmctl_catalogue_write_district(mmctl_ctx_t *ctx, json_t *obj,
+    json_t *old, int *result);
 static int mmctl_catalogue_apply(mmctl_ctx_t *ctx,
     const mmctl_catalogue_kind_t *k, mmctl_args_t *args, json_t *obj);
 static int mmctl_catalogue_enabled(mmctl_ctx_t *ctx,
@@ -205,6 +207,10 @@ static const char  mmctl_catalogue_service_sql[] =
     "s.documents, s.content, s.form FROM service s LEFT JOIN department d "
     "ON d.id = s.department_id";
 
+/* by English name, byte for byte as lib's strcmp() sorts them */
+static const char  mmctl_catalogue_district_sql[] =
+    "SELECT name_en, name FROM district ORDER BY name_en COLLATE utf8mb4_bin";
+
 
 /* a kind's query, limited by where, in code order (strcmp's, as lib's) */
 
@@ -245,7 +251,7 @@ mmctl_catalogue_query(mmctl_ctx_t *ctx, const char *kind, const char *where)
 int
 mmctl_catalogue_read(mmctl_ctx_t *ctx, json_t **doc, const char *where)
 {
-    json_t  *d, *o, *s;
+    json_t  *d, *o, *s, *w;
 
     *doc = NULL;
 
@@ -254,16 +260,30 @@ mmctl_catalogue_read(mmctl_ctx_t *ctx, json_t **doc, const char *where)
         : mmctl_catalogue_query(ctx, "office", NULL);
     s = (d == NULL || o == NULL) ? NULL
         : mmctl_catalogue_query(ctx, "service", where);
+    w = (s == NULL || where) ? json_array()
+        : mmctl_catalogue_rows(ctx, "district", mmctl_catalogue_district_sql);
 
-    if (d == NULL || o == NULL || s == NULL) {
+    if (d == NULL || o == NULL || s == NULL || w == NULL) {
         json_decref(d);
         json_decref(o);
         json_decref(s);
+        json_decref(w);
         return MMCTL_FAILED;
     }
 
     *doc = json_pack("{s:s,s:o,s:o,s:o}", "format", MANA_CAT_FORMAT,
                      "departments", d, "offices", o, "services", s);
+
+    /* as lib's canonical document: no districts, no key */
+    if (*doc && json_array_size(w)
+        && json_object_set(*doc, "districts", w) != 0)
+    {
+        json_decref(*doc);
+        *doc = NULL;
+    }
+
+    json_decref(w);
+
     if (*doc == NULL) {
         return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
     }
@@ -400,6 +420,10 @@ mmctl_catalogue_row(mmctl_ctx_t *ctx, const char *kind, MYSQL_ROW row,
                       "description", mmctl_cat_json(4, "description"),
                       "contact", mmctl_cat_json(5, "contact"));
         c = v ? mana_cat_canonical_department(v) : NULL;
+
+    } else if (strcmp(kind, "district") == 0) {
+        v = json_pack("{s:o*}", "name", mmctl_cat_json(1, "name"));
+        c = v ? mana_cat_canonical_district(v) : NULL;
 
     } else if (strcmp(kind, "office") == 0) {
         v = json_pack("{s:o,s:o,s:o,s:o,s:o,s:o*,s:o*,s:o*}",
@@ -598,6 +622,10 @@ mmctl_catalogue_write(mmctl_ctx_t *ctx, const char *kind, json_t *obj,
         }
     }
 
+    if (strcmp(kind, "district") == 0) {
+        return mmctl_catalogue_write_district(ctx, obj, old, result);
+    }
+
     cols = strcmp(kind, "department") == 0 ? dept_cols
            : strcmp(kind, "office") == 0 ? office_cols : service_cols;
 
@@ -662,6 +690,53 @@ mmctl_catalogue_write(mmctl_ctx_t *ctx, const char *kind, json_t *obj,
                            "%s: ERROR %u (%s): %s", kind,
                            json_string_value(json_object_get(obj, "code")),
                            mysql_errno(ctx->mysql), mysql_sqlstate(ctx->mysql),
+                           mysql_error(ctx->mysql));
+    }
+
+    *result = old ? 2 : 1;
+
+    return MMCTL_OK;
+}
+
+
+/*
+ * A district's row is found by its English name: the one name offices
+ * and requests keep, so a district is renamed in the other languages only
+ * (or its English spelling in another case).
+ */
+
+static int
+mmctl_catalogue_write_district(mmctl_ctx_t *ctx, json_t *obj, json_t *old,
+    int *result)
+{
+    int          rc;
+    json_t      *en;
+    mana_buf_t   sql;
+
+    en = json_object_get(json_object_get(obj, "name"), "en");
+
+    mana_buf_init(&sql);
+    mana_buf_adds(&sql, "INSERT INTO district (name_en, name) VALUES (");
+    mmctl_catalogue_sql_str(&sql, en);
+    mana_buf_adds(&sql, ", ");
+    mmctl_catalogue_sql_json(&sql, json_object_get(obj, "name"));
+    mana_buf_adds(&sql, ") ON DUPLICATE KEY UPDATE name_en = VALUES(name_en), "
+                        "name = VALUES(name)");
+    mana_buf_add(&sql, "", 1);
+
+    if (mana_buf_failed(&sql)) {
+        mana_buf_free(&sql);
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
+
+    rc = mysql_real_query(ctx->mysql, sql.data, strlen(sql.data));
+    mana_buf_free(&sql);
+
+    if (rc != 0) {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write "
+                           "district %s: ERROR %u (%s): %s",
+                           json_string_value(en), mysql_errno(ctx->mysql),
+                           mysql_sqlstate(ctx->mysql),
                            mysql_error(ctx->mysql));
     }
 

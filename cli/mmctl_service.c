@@ -231,9 +231,10 @@ static const mmctl_verb_t  mmctl_service_verbs[] = {
     { "import", "FILE [--dry-run] [--format json|csv]",
       "add or update services (and departments, offices) from a file",
       "Reads FILE, a \"mana-catalogue/1\" JSON document (departments,\n"
-      "offices and services) or a CSV file of services (docs/catalogue-\n"
-      "format.md), and upserts every object by code.  The format comes from\n"
-      "--format or the file's extension.\n"
+      "offices, services and districts) or a CSV file of services\n"
+      "(docs/catalogue-format.md), and upserts every object by code (a\n"
+      "district by its English name).  The format comes from --format or\n"
+      "the file's extension.\n"
       "\n"
       "All or nothing: every object is checked first (a department an\n"
       "object names must be in the file or the database), and every problem\n"
@@ -251,7 +252,8 @@ static const mmctl_verb_t  mmctl_service_verbs[] = {
       "Output: KIND ADDED CHANGED UNCHANGED; with --json\n"
       "  {\"file\":..,\"format\":..,\"dry_run\":false,\"changed\":true,\n"
       "   \"version\":N,\"departments\":{\"added\":N,\"changed\":N,\n"
-      "   \"unchanged\":N},\"offices\":{...},\"services\":{...}}\n"
+      "   \"unchanged\":N},\"offices\":{...},\"services\":{...},\n"
+      "   \"districts\":{...}}\n"
       "and on invalid input {\"error\":{\"code\":\"invalid\",\"message\":..,\n"
       "\"problems\":[{\"place\":..,\"message\":..},...]}}.\n",
       mmctl_service_import_options, 1, 1, mmctl_service_import },
@@ -259,18 +261,18 @@ static const mmctl_verb_t  mmctl_service_verbs[] = {
     { "export", "[--format json|csv] [-o FILE]",
       "write the catalogue as JSON, or its services as CSV",
       "Writes the whole catalogue as a canonical \"mana-catalogue/1\"\n"
-      "document (keys in the documented order, objects sorted by code), or\n"
-      "with --format csv the services as CSV, to stdout or FILE.  Importing\n"
-      "the export changes nothing, and exporting again gives the same\n"
-      "bytes.\n"
+      "document (keys in the documented order, objects sorted by code,\n"
+      "districts by English name), or with --format csv the services as\n"
+      "CSV, to stdout or FILE.  Importing the export changes nothing, and\n"
+      "exporting again gives the same bytes.\n"
       "\n"
       "  --format json|csv    default json\n"
       "  --output, -o FILE    write FILE (replaced whole) instead of stdout\n"
       "\n"
       "Output: the document; with -o, \"wrote FILE: N departments, N offices,\n"
-      "N services\" on stderr, and with --json too\n"
+      "N services, N districts\" on stderr, and with --json too\n"
       "  {\"file\":..,\"format\":..,\"departments\":N,\"offices\":N,\n"
-      "   \"services\":N}\n",
+      "   \"services\":N,\"districts\":N}\n",
       mmctl_service_export_options, 0, 0, mmctl_service_export },
 
     { NULL, NULL, NULL, NULL, NULL, 0, 0, NULL }

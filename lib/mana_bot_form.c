@@ -416,6 +416,15 @@ mana_bot_display(mana_bot_t *b, json_t *field, json_t *v)
         return mana_bot_rupees(b, s, 1);
     }
 
+    if (strcmp(kind, "district") == 0) {
+        /* stored by its English name, read in the citizen's language */
+        json_array_foreach(b->env->districts, i, c) {
+            if (json_equal(json_object_get(c, "en"), v)) {
+                return mana_bot_tr(b, c);
+            }
+        }
+    }
+
     return s;
 }
 

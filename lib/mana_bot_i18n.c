@@ -38,7 +38,10 @@
  *   status.ask {example}, status.result {ref} {status} {service}
  *   {updated}, status.history.header, status.history.line {date} {status}
  *   {note}, status.due {due_date}, status.rejected.reason {reason},
- *   status.not_found {ref}, status.<status> (the raw status without one)
+ *   status.not_found {ref}, status.<status> for every status the schema
+ *   allows (sql/004_requests.sql): submitted in_review approved rejected
+ *   issued (applications), registered in_progress resolved closed
+ *   (grievances); a status without one is shown as stored
  *   search.results.body {query}, search.results.button,
  *   search.results.section, search.none {query}
  *   help.text, session.expired {service}, session.cancelled, stop.done,

@@ -8,8 +8,9 @@
  * Representation: a loaded catalogue keeps the document as jansson values,
  * normalised ("canonical"): every optional key present with its default,
  * keys in the documented order, departments, offices and services sorted by
- * code.  Readers use jansson's accessors on the objects, or the lookups
- * below; the objects are immutable once loaded.
+ * code, districts by English name (and left out of the document when there
+ * are none).  Readers use jansson's accessors on the objects, or the
+ * lookups below; the objects are immutable once loaded.
  */
 
 #ifndef MANA_CATALOGUE_H
@@ -99,6 +100,8 @@ size_t mana_cat_check_service(json_t *v, const char *place,
     mana_cat_problems_t *p);
 size_t mana_cat_check_form(json_t *v, const char *type, const char *place,
     mana_cat_problems_t *p);
+size_t mana_cat_check_district(json_t *v, const char *place,
+    mana_cat_problems_t *p);
 
 /* "departments[3] (REV)" into buf: how problems name an object */
 const char *mana_cat_place(char *buf, size_t size, const char *kind,
@@ -113,6 +116,7 @@ const char *mana_cat_place(char *buf, size_t size, const char *kind,
 json_t *mana_cat_canonical_department(json_t *v);
 json_t *mana_cat_canonical_office(json_t *v);
 json_t *mana_cat_canonical_service(json_t *v);
+json_t *mana_cat_canonical_district(json_t *v);
 
 /* a value as stored and compared: compact, keys in the order they are in */
 char *mana_cat_dump_compact(json_t *v);
@@ -125,6 +129,7 @@ typedef struct {
     json_t  *departments;   /* borrowed from root, sorted by code */
     json_t  *offices;
     json_t  *services;
+    json_t  *districts;     /* sorted by English name; NULL: none */
 } mana_catalogue_t;
 
 /*
@@ -145,6 +150,18 @@ void mana_catalogue_free(mana_catalogue_t *cat);
 json_t *mana_catalogue_department(mana_catalogue_t *cat, const char *code);
 json_t *mana_catalogue_office(mana_catalogue_t *cat, const char *code);
 json_t *mana_catalogue_service(mana_catalogue_t *cat, const char *code);
+/* a district by its English name (ASCII letters in any case), or NULL */
+json_t *mana_catalogue_district(mana_catalogue_t *cat, const char *name);
+
+/*
+ * The districts a form's district question offers: those the offices
+ * serve, in the order of the offices' codes, each as its names keyed by
+ * language ({"en": "Guntur", "te": "..."}) from the catalogue's districts,
+ * or as {"en": <the office's district>} when they do not name it.  The
+ * English name is what an answer stores (offices are found by it).  A new
+ * array, empty when there are no offices; NULL when out of memory.
+ */
+json_t *mana_catalogue_form_districts(mana_catalogue_t *cat);
 
 /* the canonical document, indented, with a final newline; free() it */
 char *mana_catalogue_dump(mana_catalogue_t *cat);

@@ -228,6 +228,14 @@ mana_cat_canonical_service(json_t *v)
 }
 
 
+json_t *
+mana_cat_canonical_district(json_t *v)
+{
+    return json_pack("{s:o}", "name", mana_cat_canonical_texts(
+                                          json_object_get(v, "name")));
+}
+
+
 static json_t *
 mana_cat_canonical_field(json_t *f)
 {

@@ -1,6 +1,6 @@
 
 /*
- * The rules of one department, office or service and its form
+ * The rules of one department, office, service and its form, or district
  * (docs/catalogue-format.md).  Every problem is collected, not only the
  * first: an administrator fixing a file of 700 services wants the whole
  * list in one run.
@@ -38,6 +38,10 @@ static const char  *mana_cat_service_keys[] = {
 static const char  *mana_cat_field_keys[] = {
     "name", "kind", "label", "pattern", "checksum", "required", "choices",
     NULL
+};
+
+static const char  *mana_cat_district_keys[] = {
+    "name", NULL
 };
 
 static const char  *mana_cat_contact_keys[] = {
@@ -218,6 +222,34 @@ mana_cat_check_office(json_t *v, const char *place, mana_cat_problems_t *p)
     }
 
     mana_cat_contact(&ck, json_object_get(v, "contact"));
+
+    return ck.errors;
+}
+
+
+/*
+ * A district: its names.  The English one is the district as offices,
+ * applications and grievances store it (office.district is 64 long).
+ */
+size_t
+mana_cat_check_district(json_t *v, const char *place, mana_cat_problems_t *p)
+{
+    mana_cat_ck_t  ck;
+
+    ck.p = p;
+    ck.prefix = place;
+    ck.errors = 0;
+
+    if (!mana_cat_keys(&ck, "", v, mana_cat_district_keys)) {
+        return ck.errors;
+    }
+
+    if (json_object_get(v, "name") == NULL) {
+        mana_cat_err(&ck, "name", "is required");
+
+    } else {
+        mana_cat_texts(&ck, "name", json_object_get(v, "name"), 1, 64, 1, 1);
+    }
 
     return ck.errors;
 }

@@ -1,13 +1,15 @@
 /*
  * A whole "mana-catalogue/1" document: its shape, each object's rules, the
- * rules between objects (unique codes, departments that exist), and its
- * canonical form, sorted by code.
+ * rules between objects (unique codes, departments that exist, districts
+ * named once), and its canonical form, sorted by code (districts by
+ * English name).
  */
 
 #include <stdlib.h>
 #include <string.h>
 
 #include "mana_catalogue_int.h"
+#include "mana_utf8.h"
 
 
 typedef size_t (*mana_cat_check_pt)(json_t *v, const char *place,
@@ -16,7 +18,7 @@ typedef json_t *(*mana_cat_canon_pt)(json_t *v);
 
 
 static const char  *mana_cat_document_keys[] = {
-    "format", "departments", "offices", "services", NULL
+    "format", "departments", "offices", "services", "districts", NULL
 };
 
 
@@ -28,6 +30,11 @@ static void mana_cat_check_refs(json_t *doc, json_t *list, const char *kind,
 static int mana_cat_code_cmp(const void *a, const void *b);
 static int mana_cat_in_input(json_t *doc, const char *code);
 static json_t *mana_cat_find(json_t *list, const char *code);
+static json_t *mana_cat_load_districts(json_t *doc, mana_cat_problems_t *p);
+static void mana_cat_check_districts(json_t *doc, json_t *offices,
+    json_t *districts, mana_cat_problems_t *p);
+static const char *mana_cat_district_en(json_t *district);
+static int mana_cat_caseeq(const char *a, const char *b);
 
 
 int
@@ -61,7 +68,7 @@ mana_catalogue_load(mana_catalogue_t *cat, json_t *doc, json_t *known,
     mana_cat_problems_t *p)
 {
     size_t          errors;
-    json_t         *format, *d, *o, *s;
+    json_t         *format, *d, *o, *s, *w;
     const char     *key;
     json_t         *v;
     mana_cat_ck_t   ck;
@@ -103,21 +110,40 @@ mana_catalogue_load(mana_catalogue_t *cat, json_t *doc, json_t *known,
                            mana_cat_canonical_office, p);
     s = mana_cat_load_list(doc, "services", mana_cat_check_service,
                            mana_cat_canonical_service, p);
+    w = mana_cat_load_districts(doc, p);
 
     if (d) {
         mana_cat_check_refs(doc, o, "offices", d, known, p);
         mana_cat_check_refs(doc, s, "services", d, known, p);
     }
 
-    if (d == NULL || o == NULL || s == NULL || p->errors != errors) {
+    if (o && json_array_size(w)) {
+        mana_cat_check_districts(doc, o, w, p);
+    }
+
+    if (d == NULL || o == NULL || s == NULL || w == NULL
+        || p->errors != errors)
+    {
         json_decref(d);
         json_decref(o);
         json_decref(s);
+        json_decref(w);
         return -1;
     }
 
     cat->root = json_pack("{s:s,s:o,s:o,s:o}", "format", MANA_CAT_FORMAT,
                           "departments", d, "offices", o, "services", s);
+
+    /* a catalogue without districts reads (and exports) as before them */
+    if (cat->root && json_array_size(w)
+        && json_object_set(cat->root, "districts", w) != 0)
+    {
+        json_decref(cat->root);
+        cat->root = NULL;
+    }
+
+    json_decref(w);
+
     if (cat->root == NULL) {
         mana_cat_problem(p, MANA_CAT_ERROR, "", "out of memory");
         return -1;
@@ -126,8 +152,171 @@ mana_catalogue_load(mana_catalogue_t *cat, json_t *doc, json_t *known,
     cat->departments = d;
     cat->offices = o;
     cat->services = s;
+    cat->districts = json_object_get(cat->root, "districts");
 
     return 0;
+}
+
+
+/*
+ * Checks doc.districts (absent: none) and returns a new array of their
+ * canonical forms sorted by English name, or NULL when it is not an array
+ * or memory ran out.  A name given twice (in any case: a citizen's answer
+ * is matched so) is an error.
+ */
+
+static json_t *
+mana_cat_load_districts(json_t *doc, mana_cat_problems_t *p)
+{
+    char          place[128], other[128];
+    size_t        i, j;
+    json_t       *list, *out, *v, *c;
+    const char   *en, *seen;
+
+    list = json_object_get(doc, "districts");
+
+    if (list == NULL) {
+        return json_array();
+    }
+
+    if (!json_is_array(list)) {
+        mana_cat_problem(p, MANA_CAT_ERROR, "districts", "must be an array "
+                         "of objects");
+        return NULL;
+    }
+
+    out = json_array();
+    if (out == NULL) {
+        return NULL;
+    }
+
+    json_array_foreach(list, i, v) {
+        en = mana_cat_district_en(v);
+
+        if (en && mana_utf8_valid(en, strlen(en)) && strlen(en) <= 64) {
+            mana_cat_fmt(place, sizeof(place), "districts[%zu] (%s)", i, en);
+
+        } else {
+            mana_cat_fmt(place, sizeof(place), "districts[%zu]", i);
+        }
+
+        if (mana_cat_check_district(v, place, p) != 0) {
+            continue;
+        }
+
+        for (j = 0; j < i; j++) {
+            seen = mana_cat_district_en(json_array_get(list, j));
+
+            if (seen && mana_cat_caseeq(seen, en)) {
+                break;
+            }
+        }
+
+        if (j < i) {
+            mana_cat_fmt(other, sizeof(other), "districts[%zu]", j);
+            mana_cat_problem(p, MANA_CAT_ERROR, place, "name.en: the "
+                             "district \"%s\" is also %s", en, other);
+            continue;
+        }
+
+        c = mana_cat_canonical_district(v);
+        if (c == NULL || json_array_append_new(out, c) != 0) {
+            json_decref(out);
+            mana_cat_problem(p, MANA_CAT_ERROR, place, "out of memory");
+            return NULL;
+        }
+    }
+
+    /* insertion sort by strcmp(): a state has tens of districts */
+    for (i = 1; i < json_array_size(out); i++) {
+        for (j = i; j > 0; j--) {
+            c = json_array_get(out, j);
+            v = json_array_get(out, j - 1);
+
+            if (strcmp(mana_cat_district_en(v), mana_cat_district_en(c))
+                <= 0)
+            {
+                break;
+            }
+
+            json_incref(c);
+            json_array_remove(out, j);
+            json_array_insert_new(out, j - 1, c);
+        }
+    }
+
+    return out;
+}
+
+
+/*
+ * An office in a district the list does not name: the bot offers it by its
+ * English name in every language.  A warning: nothing breaks.
+ */
+
+static void
+mana_cat_check_districts(json_t *doc, json_t *offices, json_t *districts,
+    mana_cat_problems_t *p)
+{
+    char          place[128];
+    size_t        i, k;
+    json_t       *v;
+    const char   *d;
+
+    /* places are numbered as in the input, so walk the input */
+    json_array_foreach(json_object_get(doc, "offices"), i, v) {
+        d = json_string_value(json_object_get(v, "district"));
+
+        if (d == NULL || mana_cat_find(offices, json_string_value(
+                             json_object_get(v, "code"))) == NULL)
+        {
+            continue;       /* invalid: reported already */
+        }
+
+        for (k = 0; k < json_array_size(districts); k++) {
+            if (mana_cat_caseeq(mana_cat_district_en(
+                                    json_array_get(districts, k)), d))
+            {
+                break;
+            }
+        }
+
+        if (k == json_array_size(districts)) {
+            mana_cat_place(place, sizeof(place), "offices", i, v);
+            mana_cat_problem(p, MANA_CAT_WARNING, place, "district: \"%s\" "
+                             "is not in the districts: citizens read it in "
+                             "English", d);
+        }
+    }
+}
+
+
+static const char *
+mana_cat_district_en(json_t *district)
+{
+    return json_string_value(json_object_get(json_object_get(district,
+                                                             "name"), "en"));
+}
+
+
+/* as citizens' answers are matched: ASCII letters in any case */
+
+static int
+mana_cat_caseeq(const char *a, const char *b)
+{
+    if (a == NULL || b == NULL) {
+        return 0;
+    }
+
+    for ( /* void */ ; *a && *b; a++, b++) {
+        if ((*a >= 'A' && *a <= 'Z' ? *a + 32 : *a)
+            != (*b >= 'A' && *b <= 'Z' ? *b + 32 : *b))
+        {
+            return 0;
+        }
+    }
+
+    return *a == *b;
 }
 
 
@@ -365,6 +554,65 @@ json_t *
 mana_catalogue_service(mana_catalogue_t *cat, const char *code)
 {
     return mana_cat_find(cat->services, code);
+}
+
+
+json_t *
+mana_catalogue_district(mana_catalogue_t *cat, const char *name)
+{
+    size_t   i;
+    json_t  *v;
+
+    json_array_foreach(cat->districts, i, v) {
+        if (mana_cat_caseeq(mana_cat_district_en(v), name)) {
+            return v;
+        }
+    }
+
+    return NULL;
+}
+
+
+json_t *
+mana_catalogue_form_districts(mana_catalogue_t *cat)
+{
+    size_t       i, k;
+    json_t      *out, *o, *names, *seen;
+    const char  *d;
+
+    out = json_array();
+    if (out == NULL) {
+        return NULL;
+    }
+
+    json_array_foreach(cat->offices, i, o) {
+        d = json_string_value(json_object_get(o, "district"));
+        if (d == NULL) {
+            continue;
+        }
+
+        json_array_foreach(out, k, seen) {
+            if (mana_cat_caseeq(json_string_value(json_object_get(seen,
+                                                                  "en")), d))
+            {
+                break;
+            }
+        }
+
+        if (k < json_array_size(out)) {
+            continue;
+        }
+
+        names = json_object_get(mana_catalogue_district(cat, d), "name");
+        names = names ? json_deep_copy(names) : json_pack("{s:s}", "en", d);
+
+        if (json_array_append_new(out, names) != 0) {
+            json_decref(out);
+            return NULL;
+        }
+    }
+
+    return out;
 }
 
 

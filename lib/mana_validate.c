@@ -896,8 +896,8 @@ mana_validate_district(const char *s, size_t n, json_t *districts,
     char *norm, size_t size)
 {
     size_t       i, cp;
-    json_t      *d;
-    const char  *en, *te;
+    json_t      *d, *name;
+    const char  *en, *lang;
 
     if (districts == NULL) {
         cp = mana_utf8_valid(s, n) ? mana_utf8_len(s, n) : 0;
@@ -912,17 +912,19 @@ mana_validate_district(const char *s, size_t n, json_t *districts,
 
     json_array_foreach(districts, i, d) {
         en = json_string_value(json_object_get(d, "en"));
-        te = json_string_value(json_object_get(d, "te"));
 
         if (en == NULL) {
             continue;
         }
 
-        if (mana_validate_caseeq(s, n, en)
-            || (te && mana_validate_caseeq(s, n, te)))
-        {
-            return mana_validate_put(norm, size, en, strlen(en))
-                   ? MANA_VALID_OK : MANA_VALID_ERROR;
+        /* typed in whichever language the citizen reads it in */
+        json_object_foreach(d, lang, name) {
+            if (json_is_string(name)
+                && mana_validate_caseeq(s, n, json_string_value(name)))
+            {
+                return mana_validate_put(norm, size, en, strlen(en))
+                       ? MANA_VALID_OK : MANA_VALID_ERROR;
+            }
         }
     }
 

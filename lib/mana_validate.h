@@ -76,9 +76,9 @@ typedef enum {
  *   ifsc       ^[A-Z]{4}0[A-Z0-9]{6}$ after upper-casing
  *   reference  5-40 letters, digits, "-" or "/", one digit at least,
  *              upper-cased ("REV-INC-2026-000123", or another system's)
- *   district   one of districts' "en" or "te" names, case-insensitive
- *              -> the "en" name (districts: [{"en":..,"te":..}], or NULL
- *              to take any text of 2-64 code points)
+ *   district   one of districts' names in any language, case-insensitive
+ *              -> the "en" name (districts: [{"en":..,"te":..,...}], or
+ *              NULL to take any text of 2-64 code points)
  *   choice     one of field "choices": its id, its label in any language
  *              (case-insensitive) or its 1-based number -> the id
  *   photo, location: never from text (MANA_VALID_KIND)

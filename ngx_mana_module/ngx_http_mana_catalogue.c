@@ -190,6 +190,7 @@ static const char  ngx_http_mana_catalogue_sql[] =
     "s.fee, s.sla_days, s.name, s.description, s.keywords, s.intents, "
     "s.documents, s.content, s.form FROM service s JOIN department d "
     "ON d.id = s.department_id ORDER BY s.code;"
+    "SELECT name FROM district;"
     "SELECT lang, msg_key, text FROM i18n_message ORDER BY lang, msg_key";
 
 
@@ -307,12 +308,23 @@ ngx_http_mana_catalogue_rows(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
 
     } else if (stmt == 2) {
         mana_buf_adds(b, "],\"services\":[");
+
+    } else if (stmt == 3) {
+        mana_buf_adds(b, "],\"districts\":[");
     }
 
     for (n = 0; (r = mysql_fetch_row(res)) != NULL; n++) {
         l = mysql_fetch_lengths(res);
 
         if (stmt == 3) {
+            /* a district: its names, the English one its key */
+            mana_buf_adds(b, n ? ",{\"name\":" : "{\"name\":");
+            mana_buf_add(b, r[0] ? r[0] : "{}", r[0] ? l[0] : 2);
+            mana_buf_adds(b, "}");
+            continue;
+        }
+
+        if (stmt == 4) {
             /* a message: ["lang","key","text"] */
             mana_buf_adds(&load->messages, n ? ",[" : "[");
             mana_buf_add_json_str(&load->messages, r[0], l[0]);
@@ -369,7 +381,7 @@ ngx_http_mana_catalogue_rows(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
         mana_buf_adds(b, "}");
     }
 
-    if (stmt == 2) {
+    if (stmt == 3) {
         mana_buf_adds(b, "]}");
     }
 }
@@ -457,29 +469,8 @@ ngx_http_mana_catalogue_build(void *data, ngx_log_t *log)
                         json_array_get(row, 2));
     }
 
-    /*
-     * The districts a form may name: those the offices serve (English
-     * names; Telugu ones need a place in the catalogue first).
-     */
-    s->districts = json_array();
-
-    json_array_foreach(s->cat.offices, i, row) {
-        json_t  *d = json_object_get(row, "district");
-        size_t   k;
-        json_t  *seen;
-        int      dup = 0;
-
-        json_array_foreach(s->districts, k, seen) {
-            if (json_equal(json_object_get(seen, "en"), d)) {
-                dup = 1;
-                break;
-            }
-        }
-
-        if (!dup && json_is_string(d)) {
-            json_array_append_new(s->districts, json_pack("{s:O}", "en", d));
-        }
-    }
+    /* the districts a form may name, in every language the catalogue has */
+    s->districts = mana_catalogue_form_districts(&s->cat);
 
     s->env.cat = &s->cat;
     s->env.messages = s->messages;

@@ -64,6 +64,8 @@ struct ngx_http_mana_graph_s {
 static void ngx_http_mana_graph_connect(ngx_http_mana_graph_t *graph,
     ngx_http_mana_graph_req_t *req);
 static void ngx_http_mana_graph_connected(ngx_http_mana_graph_conn_t *gc);
+static ngx_int_t ngx_http_mana_graph_test_connect(
+    ngx_http_mana_graph_conn_t *gc);
 static void ngx_http_mana_graph_ssl_handshake(ngx_connection_t *c);
 static void ngx_http_mana_graph_start(ngx_http_mana_graph_conn_t *gc,
     ngx_http_mana_graph_req_t *req);
@@ -334,6 +336,10 @@ ngx_http_mana_graph_connected(ngx_http_mana_graph_conn_t *gc)
     c = gc->pc.connection;
     conf = gc->graph->conf;
 
+    if (ngx_http_mana_graph_test_connect(gc) != NGX_OK) {
+        return;
+    }
+
     if (conf->ssl == NULL) {
         ngx_http_mana_graph_start(gc, gc->req);
         return;
@@ -362,6 +368,60 @@ ngx_http_mana_graph_connected(ngx_http_mana_graph_conn_t *gc)
     }
 
     ngx_http_mana_graph_ssl_handshake(c);
+}
+
+
+/*
+ * A write event ends a non-blocking connect() whether it succeeded or not:
+ * ask the socket, as ngx_http_upstream_test_connect() does, so that a
+ * refused connection fails with its reason and not later as a failed send.
+ */
+static ngx_int_t
+ngx_http_mana_graph_test_connect(ngx_http_mana_graph_conn_t *gc)
+{
+    int                err;
+    u_char            *p, why[128];
+    socklen_t          len;
+    ngx_connection_t  *c;
+
+    static ngx_str_t  failed = ngx_string("connect() failed: ");
+
+    c = gc->pc.connection;
+    err = 0;
+
+#if (NGX_HAVE_KQUEUE)
+
+    if (ngx_event_flags & NGX_USE_KQUEUE_EVENT) {
+        if (c->write->pending_eof || c->read->pending_eof) {
+            err = c->write->pending_eof ? c->write->kq_errno
+                                        : c->read->kq_errno;
+        }
+
+    } else
+
+#endif
+    {
+        len = sizeof(int);
+
+        /* Linux and the BSDs set err; Solaris fails and sets errno */
+        if (getsockopt(c->fd, SOL_SOCKET, SO_ERROR, (void *) &err, &len)
+            == -1)
+        {
+            err = ngx_socket_errno;
+        }
+    }
+
+    if (err == 0) {
+        return NGX_OK;
+    }
+
+    p = ngx_cpymem(why, failed.data, failed.len);
+    p = ngx_strerror(err, p, why + sizeof(why) - 1 - p);
+    *p = '\0';
+
+    ngx_http_mana_graph_fail(gc, (char *) why);
+
+    return NGX_ERROR;
 }
 
 

@@ -1,16 +1,39 @@
 /*
- * The outbox sender.  A claim is one batch:
+ * The outbox sender.  A claim is two steps: which rows may go,
+ *
+ *   SELECT id FROM outbox o WHERE state < 2 AND next_attempt_at <= NOW(3)
+ *      AND NOT EXISTS (an earlier row to the same recipient, state < 2)
+ *    ORDER BY next_attempt_at, id LIMIT <n>
+ *
+ * then one batch that takes those still due:
  *
  *   UPDATE outbox SET state = 1, lease_owner = <token>,
  *          next_attempt_at = NOW(3) + <lease>, attempts = attempts + 1
- *    WHERE state < 2 AND next_attempt_at <= NOW(3)
- *    ORDER BY next_attempt_at, id LIMIT <n>;
+ *    WHERE id IN (<ids>) AND state < 2 AND next_attempt_at <= NOW(3);
  *   SELECT ... FROM outbox WHERE lease_owner = <token> AND state = 1
  *
  * A claimed row's next_attempt_at is its lease's end, so a row whose
  * worker died becomes due again by itself.  Results are written back in
  * batches, each statement guarded by the lease token: a worker whose lease
  * was taken over changes nothing.
+ *
+ * WhatsApp shows a chat's messages in the order Graph accepted them, so a
+ * recipient's rows go one at a time, in the order they were written: only
+ * the oldest unsent row of a recipient can be claimed, by any worker.  The
+ * next one is claimed once the result of the one before (accepted, or
+ * failed for good) is written; a row waiting for its retry holds the later
+ * ones back, which are neither claimed nor charged an attempt meanwhile,
+ * and so does a row whose worker died, until its lease ends.  The writes
+ * that let later rows go kick a claim at once.
+ *
+ * Why two steps: the test of the earlier rows must read them as committed.
+ * Inside an UPDATE (or a SET) MariaDB reads the subquery's rows with
+ * locks, and under READ COMMITTED a row another transaction holds (a
+ * result being written) may be passed over as not matching: the later row
+ * was claimed (seen with two workers and concurrent writers).  A plain
+ * SELECT reads a committed snapshot, and a snapshot can only be late to
+ * let a row go, never early: an earlier row, once sent or failed
+ * (state 2 or 3), never becomes unsent again.
  */
 
 #include <ngx_config.h>
@@ -59,12 +82,17 @@ struct ngx_http_mana_sender_s {
     u_char                       owner[64];
     size_t                       owner_len;
     u_char                       lease[80];     /* the current claim's token */
+    mana_buf_t                   chosen;        /* "id,id,..." may go */
+    ngx_uint_t                   nchosen;
     mana_buf_t                   results;
     ngx_uint_t                   nresults;
     unsigned                     claiming:1;
     unsigned                     flushing:1;
     unsigned                     more:1;
     unsigned                     kicked:1;  /* rows came during a claim */
+    /* results that end a row (sent, failed), so later rows may go */
+    unsigned                     unblocks:1;
+    unsigned                     flush_unblocks:1;
     ngx_uint_t                   flush_failures;
 };
 
@@ -74,6 +102,9 @@ ngx_http_mana_sender_t  *ngx_http_mana_sender;
 
 static void ngx_http_mana_sender_wake(ngx_http_mana_sender_t *sender);
 static void ngx_http_mana_sender_claim(ngx_http_mana_sender_t *sender);
+static void ngx_http_mana_sender_candidate(ngx_http_mana_db_job_t *job,
+    ngx_uint_t stmt, MYSQL_RES *res);
+static void ngx_http_mana_sender_take(ngx_http_mana_db_job_t *job);
 static void ngx_http_mana_sender_claimed(ngx_http_mana_db_job_t *job);
 static void ngx_http_mana_sender_row(ngx_http_mana_db_job_t *job,
     ngx_uint_t stmt, MYSQL_RES *res);
@@ -108,6 +139,7 @@ ngx_http_mana_sender_create(ngx_cycle_t *cycle,
     sender->conf = conf;
     sender->log = cycle->log;
     ngx_queue_init(&sender->ready);
+    mana_buf_init(&sender->chosen);
     mana_buf_init(&sender->results);
 
     /*
@@ -156,6 +188,7 @@ ngx_http_mana_sender_destroy(ngx_http_mana_sender_t *sender)
     }
 
     ngx_http_mana_graph_destroy(sender->graph);
+    mana_buf_free(&sender->chosen);
     mana_buf_free(&sender->results);
 }
 
@@ -265,45 +298,36 @@ ngx_http_mana_sender_claim(ngx_http_mana_sender_t *sender)
 {
     u_char                  *last;
     size_t                   len;
-    ngx_uint_t               n;
     ngx_http_mana_db_job_t  *job;
 
     if (ngx_http_mana_db_pool == NULL) {
         return;
     }
 
-    n = ngx_min(sender->conf->batch,
-                sender->conf->graph.max_conns * 4);
-
-    last = ngx_snprintf(sender->lease, sizeof(sender->lease) - 1, "%*s:%ui",
-                        sender->owner_len, sender->owner, ++sender->seq);
-    *last = '\0';
-
-    len = 512 + 2 * sizeof(sender->lease);
+    len = 512;
 
     job = ngx_http_mana_db_job_create(ngx_http_mana_db_pool, len);
     if (job == NULL) {
         return;
     }
 
+    /* outbox_recipient: one look-up in the recipient's unsent rows */
     last = ngx_snprintf(job->sql.data, len,
-        "UPDATE outbox SET state = 1, lease_owner = '%s', "
-        "next_attempt_at = NOW(3) + INTERVAL %M000 MICROSECOND, "
-        "attempts = attempts + 1 "
-        "WHERE state < 2 AND next_attempt_at <= NOW(3) "
-        "ORDER BY next_attempt_at, id LIMIT %ui;"
-        "SELECT o.id, o.phone_number_id, "
-        "COALESCE(o.to_phone, o.to_bsuid, ''), COALESCE(o.lang, ''), "
-        "o.attempts, o.payload, "
-        "c.last_inbound_at < UTC_TIMESTAMP() - INTERVAL 24 HOUR "
-        "FROM outbox o LEFT JOIN citizen c ON c.id = o.citizen_id "
-        "WHERE o.lease_owner = '%s' AND o.state = 1",
-        sender->lease, sender->conf->lease, n, sender->lease);
+        "SELECT o.id FROM outbox o "
+        "WHERE o.state < 2 AND o.next_attempt_at <= NOW(3) "
+        "AND NOT EXISTS (SELECT 1 FROM outbox e "
+        "WHERE e.recipient = o.recipient AND e.state < 2 "
+        "AND e.id < o.id) "
+        "ORDER BY o.next_attempt_at, o.id LIMIT %ui",
+        ngx_min(sender->conf->batch, sender->conf->graph.max_conns * 4));
 
     job->sql.len = last - job->sql.data;
-    job->handler = ngx_http_mana_sender_claimed;
-    job->result = ngx_http_mana_sender_row;
+    job->handler = ngx_http_mana_sender_take;
+    job->result = ngx_http_mana_sender_candidate;
     job->data = sender;
+
+    mana_buf_free(&sender->chosen);
+    sender->nchosen = 0;
 
     if (ngx_http_mana_db_post(job) != NGX_OK) {
         ngx_http_mana_db_cancel(job);
@@ -312,6 +336,92 @@ ngx_http_mana_sender_claim(ngx_http_mana_sender_t *sender)
 
     sender->claiming = 1;
     sender->more = 0;
+}
+
+
+/* the rows that may go: their ids, as numbers again */
+static void
+ngx_http_mana_sender_candidate(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
+    MYSQL_RES *res)
+{
+    off_t                    id;
+    MYSQL_ROW                row;
+    unsigned long           *len;
+    ngx_http_mana_sender_t  *sender;
+
+    sender = job->data;
+
+    while ((row = mysql_fetch_row(res)) != NULL) {
+        len = mysql_fetch_lengths(res);
+        id = row[0] ? ngx_atoof((u_char *) row[0], len[0]) : NGX_ERROR;
+
+        if (id == NGX_ERROR) {
+            continue;
+        }
+
+        mana_buf_addf(&sender->chosen, "%s%llu", sender->nchosen ? "," : "",
+                      (unsigned long long) id);
+        sender->nchosen++;
+    }
+}
+
+
+/* takes those of the chosen rows that nobody took meanwhile */
+static void
+ngx_http_mana_sender_take(ngx_http_mana_db_job_t *job)
+{
+    u_char                  *last;
+    size_t                   len;
+    ngx_http_mana_sender_t  *sender;
+
+    sender = job->data;
+
+    if (job->rc != NGX_OK || sender->nchosen == 0
+        || mana_buf_failed(&sender->chosen) || ngx_exiting)
+    {
+        sender->claiming = 0;
+        sender->more = sender->kicked;
+        sender->kicked = 0;
+        ngx_http_mana_sender_wake(sender);
+        return;
+    }
+
+    last = ngx_snprintf(sender->lease, sizeof(sender->lease) - 1, "%*s:%ui",
+                        sender->owner_len, sender->owner, ++sender->seq);
+    *last = '\0';
+
+    len = 512 + 2 * sizeof(sender->lease) + sender->chosen.len;
+
+    job = ngx_http_mana_db_job_create(ngx_http_mana_db_pool, len);
+    if (job == NULL) {
+        sender->claiming = 0;
+        return;
+    }
+
+    last = ngx_snprintf(job->sql.data, len,
+        "UPDATE outbox SET state = 1, lease_owner = '%s', "
+        "next_attempt_at = NOW(3) + INTERVAL %M000 MICROSECOND, "
+        "attempts = attempts + 1 "
+        "WHERE id IN (%*s) AND state < 2 AND next_attempt_at <= NOW(3);"
+        "SELECT o.id, o.phone_number_id, "
+        "COALESCE(o.to_phone, o.to_bsuid, ''), COALESCE(o.lang, ''), "
+        "o.attempts, o.payload, "
+        "c.last_inbound_at < UTC_TIMESTAMP() - INTERVAL 24 HOUR "
+        "FROM outbox o LEFT JOIN citizen c ON c.id = o.citizen_id "
+        "WHERE o.lease_owner = '%s' AND o.state = 1",
+        sender->lease, sender->conf->lease, sender->chosen.len,
+        sender->chosen.data, sender->lease);
+
+    job->sql.len = last - job->sql.data;
+    job->handler = ngx_http_mana_sender_claimed;
+    job->result = ngx_http_mana_sender_row;
+    job->data = sender;
+
+    if (ngx_http_mana_db_post(job) != NGX_OK) {
+        ngx_http_mana_db_cancel(job);
+        sender->claiming = 0;
+        return;
+    }
 }
 
 
@@ -439,7 +549,7 @@ ngx_http_mana_sender_claimed(ngx_http_mana_db_job_t *job)
 
     if (job->rc == NGX_OK) {
         /* a full batch, or rows committed meanwhile: look again at once */
-        sender->more = job->affected[0] >= ngx_min(sender->conf->batch,
+        sender->more = sender->nchosen >= ngx_min(sender->conf->batch,
                                             sender->conf->graph.max_conns * 4)
                        || sender->kicked;
     }
@@ -495,6 +605,7 @@ ngx_http_mana_sender_result(ngx_http_mana_sender_t *sender,
     sender->nresults++;
 
     if (res->verdict == MANA_SEND_OK) {
+        sender->unblocks = 1;
         mana_buf_adds(sql, "UPDATE IGNORE outbox SET state = 2, wamid = ");
         mana_buf_add_sql_text(sql, res->wamid, ngx_strlen(res->wamid));
         mana_buf_adds(sql, ", sent_at = NOW(3), lease_owner = NULL, "
@@ -517,6 +628,7 @@ ngx_http_mana_sender_result(ngx_http_mana_sender_t *sender,
         || (res->verdict == MANA_SEND_RETRY
             && item->attempts >= sender->conf->max_attempts))
     {
+        sender->unblocks = 1;
         mana_buf_adds(sql, "UPDATE outbox SET state = 3, lease_owner = NULL");
         goto error;
     }
@@ -656,6 +768,8 @@ ngx_http_mana_sender_flush(ngx_http_mana_sender_t *sender)
     mana_buf_free(&sender->results);
     sender->nresults = 0;
     sender->flushing = 1;
+    sender->flush_unblocks = sender->unblocks;
+    sender->unblocks = 0;
 }
 
 
@@ -667,6 +781,11 @@ ngx_http_mana_sender_flushed(ngx_http_mana_db_job_t *job)
 
     sender = job->data;
     sender->flushing = 0;
+
+    if (job->rc == NGX_OK && sender->flush_unblocks) {
+        /* the next rows of these recipients are due now: claim them */
+        ngx_http_mana_sender_kick();
+    }
 
     if (job->rc != NGX_OK
         && ++sender->flush_failures >= NGX_HTTP_MANA_SENDER_FLUSH_TRIES)
@@ -698,6 +817,8 @@ ngx_http_mana_sender_flushed(ngx_http_mana_db_job_t *job)
         }
         mana_buf_free(&keep);
         sender->nresults++;
+        sender->unblocks |= sender->flush_unblocks;
+        sender->flush_unblocks = 0;
 
         if (!sender->flush_timer.timer_set) {
             ngx_add_timer(&sender->flush_timer, 1000);
@@ -708,6 +829,8 @@ ngx_http_mana_sender_flushed(ngx_http_mana_db_job_t *job)
     } else {
         sender->flush_failures = 0;
     }
+
+    sender->flush_unblocks = 0;
 
     if (sender->nresults) {
         ngx_http_mana_sender_flush(sender);

@@ -130,13 +130,13 @@ ok(!json_of($r)->{changed}, 'import of the export: nothing changed');
 is($db->catalogue_version, $v0 + 1, 'import of the export: no bump');
 $r = $db->mmctl_run('service', 'export', '-o', "$TMP/e2.json");
 is($r->{rc}, 0, 'export -o: exit 0');
-like($r->{err}, qr/^mmctl: wrote \Q$TMP\E\/e2\.json: 2 departments, 1 office, 4 services$/m,
+like($r->{err}, qr/^mmctl: wrote \Q$TMP\E\/e2\.json: 2 departments, 1 office, 4 services, 0 districts$/m,
      'export -o: says what it wrote, as i18n export does');
 is(slurp("$TMP/e2.json"), $e1, 'export again: identical bytes');
 
 $r = $db->mmctl_run('--json', 'service', 'export', '-o', "$TMP/e3.json");
 is_deeply(json_of($r), { file => "$TMP/e3.json", format => 'json',
-                         departments => 2, offices => 1, services => 4 },
+                         departments => 2, offices => 1, services => 4, districts => 0 },
           'export -o --json: a summary');
 
 $r = $db->mmctl_run('service', 'export', '--format', 'csv', '-o', "$TMP/s1.csv");
@@ -437,6 +437,13 @@ refused('import: a Telugu name over 24 code points',
         [ 'service', 'import', $f ],
         qr/\Q$f\E: services\[2\] \(HLTH-AAROGYA\): name\.te: has 30 code points, must have 1 to 24/);
 
+$f = fixture_with('district.json', sub {
+    $_[0]{districts} = [ { name => { en => 'Guntur', te => 'గుంటూరు' } },
+                         { name => { en => 'GUNTUR' } } ];
+});
+refused('import: the same district twice', [ 'service', 'import', $f ],
+        qr/\Q$f\E: districts\[1\] \(GUNTUR\): name\.en: the district "GUNTUR" is also districts\[0\]/);
+
 $f = fixture_with('dup.json', sub {
     push @{ $_[0]{services} }, { %{ $_[0]{services}[1] } };
 });
@@ -561,7 +568,7 @@ for my $args ([ 'service', 'list' ], [ 'service', 'import', $FIXTURE ],
 # --- the demo catalogue ----------------------------------------------------
 
 SKIP: {
-    skip "$SEED does not exist yet", 7 if !-f $SEED;
+    skip "$SEED does not exist yet", 12 if !-f $SEED;
 
     my $seed = start_mariadb(private => 1);
     my $run = sub { $seed->mmctl_run(@_) };
@@ -569,10 +576,15 @@ SKIP: {
     $r = $run->('--json', 'service', 'import', $SEED);
     if (!is($r->{rc}, 0, 'seed: import exit 0')) {
         diag($r->{err});
-        skip 'the demo catalogue does not import', 6;
+        skip 'the demo catalogue does not import', 11;
     }
     my $s = json_of($r);
     cmp_ok($s->{services}{added}, '>=', 738, 'seed: 738+ services');
+    is($s->{districts}{added}, 26, 'seed: the 26 districts');
+    my ($te) = $seed->dbh->selectrow_array(
+        "SELECT JSON_VALUE(name, '\$.te') FROM district WHERE name_en = 'Guntur'");
+    utf8::encode($te) if defined $te && utf8::is_utf8($te);
+    is($te, 'గుంటూరు', 'seed: a district with its Telugu name');
     $r = $run->('service', 'export', '-o', "$TMP/seed1.json");
     $r = $run->('--json', 'service', 'import', "$TMP/seed1.json");
     ok(!json_of($r)->{changed}, 'seed: import of its export changes nothing');
@@ -585,6 +597,20 @@ SKIP: {
     $r = $run->('--json', 'catalogue', 'validate');
     is($r->{rc}, 0, 'seed: catalogue validate exit 0');
     is_deeply(json_of($r)->{errors}, [], 'seed: no errors');
+    is_deeply(json_of($r)->{warnings}, [],
+              'seed: no warnings (every office in a district with names)');
+
+    # a district renamed in Telugu: found by its English name, changed
+    (my $renamed = slurp("$TMP/seed1.json")) =~ s/"గుంటూరు"/"గుంటూరు జిల్లా"/
+        or BAIL_OUT('seed1.json: no Guntur');
+    spew("$TMP/renamed.json", $renamed);
+    $r = $run->('--json', 'service', 'import', "$TMP/renamed.json");
+    is_deeply(json_of($r)->{districts}, { added => 0, changed => 1, unchanged => 25 },
+              'seed: a district renamed in Telugu is one change');
+    $r = $run->('--json', 'service', 'import', "$TMP/seed1.json");
+    ok(json_of($r)->{changed} && $seed->dbh->selectrow_array(
+           'SELECT COUNT(*) FROM district') == 26,
+       'seed: and back, still 26 districts');
 }
 
 done_testing();

@@ -22,9 +22,9 @@ sub enqueue {
     my $payload = json_encode({ messaging_product => 'whatsapp',
         recipient_type => 'individual', to => $to, type => 'text',
         text => { body => $o{text} // "reply $n" } });
-    $dbh->do(q{INSERT INTO outbox (phone_number_id, to_phone, lang, payload)
-               VALUES (?, ?, ?, ?)}, undef, $o{pnid} // '106540352242922', $to,
-             $o{lang} // 'en', $payload);
+    $dbh->do(q{INSERT INTO outbox (citizen_id, phone_number_id, to_phone, lang, payload)
+               VALUES (?, ?, ?, ?, ?)}, undef, $o{citizen_id},
+             $o{pnid} // '106540352242922', $to, $o{lang} // 'en', $payload);
     return $dbh->last_insert_id;
 }
 sub row { $dbh->selectrow_hashref('SELECT * FROM outbox WHERE id = ?', undef, $_[0]) }
@@ -128,9 +128,8 @@ fault_case('131047 window closed', [ { code => 131047, http_status => 400 } ], s
         my $to = '9177' . sprintf('%08d', ++$n);
         $dbh->do(q{INSERT INTO citizen (phone, language, last_inbound_at)
                    VALUES (?, 'te', UTC_TIMESTAMP() - INTERVAL ? HOUR)}, undef, $to, $hours);
-        my $cid = $dbh->last_insert_id;
-        my $id = enqueue(to => $to, lang => 'te');
-        $dbh->do('UPDATE outbox SET citizen_id = ? WHERE id = ?', undef, $cid, $id);
+        # with its citizen at once: the sender may claim it the moment it is in
+        my $id = enqueue(to => $to, lang => 'te', citizen_id => $dbh->last_insert_id);
         $ids{$name} = [$id, $to];
     }
     ok(settled(map { $_->[0] } values %ids), 'window: settled');
@@ -167,6 +166,47 @@ fault_case('token expired (190)', [ { code => 190, http_status => 401 } ], sub {
     is($r->{state}, 2, '190: kept and delivered once the token works');
 });
 like($ngx->error_log_text, qr/\[crit\].*rejects the access token/, '190 is logged loudly');
+
+# --- one citizen's replies, in the order they were written ---------------------
+
+sub sent_to {
+    my ($to) = @_;
+    return [ map { [ json_decode($_->{body})->{text}{body}, $_->{status} ] }
+             requests_for($to) ];
+}
+
+# Graph fails the first of a turn's two replies once: the second waits for
+# it, and is not charged an attempt for waiting
+{
+    my $to = '9166' . sprintf('%08d', ++$n);
+    $graph->script({ http_status => 500, body => 'oops' });
+    $dbh->begin_work;
+    my $first = enqueue(to => $to, text => 'first');
+    my $second = enqueue(to => $to, text => 'second');
+    $dbh->commit;
+    ok(settled($first, $second), 'order: both replies delivered');
+    is_deeply(sent_to($to), [ [ first => 500 ], [ first => 200 ], [ second => 200 ] ],
+              'order: the first failed, was sent again, and only then the second')
+        or diag explain [ requests_for($to) ];
+    is(row($first)->{attempts}, 2, 'order: the first took two attempts');
+    is(row($second)->{attempts}, 1, 'order: the second one, not charged for the wait');
+}
+
+# the first reply is leased by a worker that died: the second waits for the
+# lease to end and the first to be sent again
+{
+    my $to = '9155' . sprintf('%08d', ++$n);
+    $dbh->begin_work;
+    my $held = enqueue(to => $to, text => 'held');
+    $dbh->do(q{UPDATE outbox SET state = 1, attempts = 1, lease_owner = 'gone:1:00000000:1',
+               next_attempt_at = NOW(3) + INTERVAL 2 SECOND WHERE id = ?}, undef, $held);
+    my $later = enqueue(to => $to, text => 'later');
+    $dbh->commit;
+    sleep 1;
+    is_deeply(sent_to($to), [], "lease: nothing sent while the first is another's");
+    ok(settled($held, $later), 'lease: both delivered once it ended');
+    is_deeply(sent_to($to), [ [ held => 200 ], [ later => 200 ] ], 'lease: in their order');
+}
 
 # --- Graph down for a while ---------------------------------------------------
 

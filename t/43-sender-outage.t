@@ -104,15 +104,17 @@ is(scalar @before, 5 * @phones, 'the bot answered every message: ' . scalar(@bef
    . ' replies in the outbox');
 is(scalar(grep { $_->{state} == 2 } @before), 0, 'none of them delivered while Graph is down');
 my @early = grep { $_->{id} <= $before[@phones - 1]{id} } @before;
-is(scalar(grep { $_->{attempts} >= 5 && $_->{state} == 0 } @early), scalar @early,
+# (state 1: being tried again at this very moment)
+is(scalar(grep { $_->{attempts} >= 5 && $_->{state} < 2 } @early), scalar @early,
    "the first replies were tried again and again, and are still queued")
     or diag explain [ map { "$_->{id}: state $_->{state}, $_->{attempts} attempts" } @early ];
 ok(!grep({ !length($_->{error_text} // '') } @early), 'each with the reason of its last failure');
-TODO: {
-    local $TODO = 'a refused connect is found out by the send after it: "send failed"';
-    like($early[0]{error_text} // '', qr/refused|connect/i,
-         "the reason says Graph could not be reached ($early[0]{error_text})");
-}
+like($early[0]{error_text} // '', qr/^connect\(\) failed: Connection refused$/,
+     "the reason says Graph could not be reached ($early[0]{error_text})");
+my @later = grep { $_->{id} > $before[@phones - 1]{id} } @before;
+is(scalar(grep { $_->{attempts} == 0 && $_->{state} == 0 } @later), scalar @later,
+   "the later replies wait behind each citizen's first, not tried meanwhile")
+    or diag explain [ map { "$_->{id}: state $_->{state}, $_->{attempts} attempts" } @later ];
 
 # --- Graph is back --------------------------------------------------------------
 
@@ -140,6 +142,12 @@ my %per;
 $per{$_->{to}}++ for @requests;
 is_deeply(\%per, { map { $_ => 5 } @phones }, 'each citizen got their 5 replies, no more');
 is(scalar(grep { $_->{status} ne '200' } @requests), 0, 'and Graph accepted every request');
+my %id_of = map { ($_->{wamid} // '') => $_->{id} } @after;
+my %sent;
+push @{ $sent{$_->{to}} }, $id_of{$_->{wamid} // ''} // 0 for @requests;
+is_deeply(\%sent, { map { my $p = $_; ($p => [ map { $_->{id} } grep { $_->{to_phone} eq $p } @after ]) }
+                    @phones },
+          "each citizen's replies reached Graph in the order the bot wrote them");
 
 # nothing more goes out afterwards
 sleep 1;

@@ -599,7 +599,7 @@ static const turn_t  telugu[] = {
     { TEXT("చాలా"), 0, NULL, NULL, "form",
       { "ఈ జవాబు సరిపోలేదు", "రూపాయల్లో అంకెల్లో" }, NULL, NULL, 0 },
     { TEXT("120000"), 0, NULL, NULL, "summary",
-      { "దరఖాస్తు వివరాలు సరిచూసుకోండి", "మీ జిల్లా: Guntur",
+      { "దరఖాస్తు వివరాలు సరిచూసుకోండి", "మీ జిల్లా: గుంటూరు",
         "\xe2\x82\xb9" "1,20,000" }, NULL, NULL, 0 },
     { TEXT("అవును"), 0, "\"name\":\"రవి కుమార్\"",
       "{\"ref\":\"REV-INC-2025-000124\",\"due_date\":\"2025-12-04\"}",
@@ -766,6 +766,93 @@ test_keys(json_t *messages)
         ok(missing == 0, "sql/seed/messages.json: %s has every key used",
            langs[j]);
     }
+}
+
+
+/*
+ * The statuses a request can have, as the schema declares them: every
+ * "status ENUM('a', 'b', ...)" of sql/004_requests.sql, into an array.
+ */
+static json_t *
+schema_statuses(void)
+{
+    FILE        *f;
+    char        *sql, *p, *e;
+    size_t       n;
+    json_t      *all;
+
+    f = fopen("sql/004_requests.sql", "rb");
+    if (f == NULL) {
+        return NULL;
+    }
+
+    sql = calloc(1, 1 << 16);
+    n = sql ? fread(sql, 1, (1 << 16) - 1, f) : 0;
+    fclose(f);
+
+    all = json_array();
+
+    for (p = sql; n && (p = strstr(p, " status ")) != NULL; p = e) {
+        p += sizeof(" status") - 1;
+        p += strspn(p, " ");
+        e = strchr(p, ')');
+
+        if (strncmp(p, "ENUM(", 5) != 0 || e == NULL) {
+            e = p;
+            continue;
+        }
+
+        for (p = strchr(p, '\''); p && p < e; p = strchr(p + 1, '\'')) {
+            char  *q = strchr(p + 1, '\'');
+
+            if (q == NULL || q > e) {
+                break;
+            }
+
+            json_array_append_new(all, json_stringn(p + 1, q - p - 1));
+            p = q;
+        }
+    }
+
+    free(sql);
+
+    return all;
+}
+
+
+/* each of them said in words in every seed language, not as stored */
+static void
+test_status_names(json_t *messages)
+{
+    size_t              i, j, missing;
+    json_t             *statuses, *v;
+    char                key[64];
+    static const char  *langs[] = { "en", "te", "hi", NULL };
+
+    statuses = schema_statuses();
+
+    ok(json_array_size(statuses) >= 9, "sql/004_requests.sql: %zu request "
+       "statuses", json_array_size(statuses));
+
+    for (j = 0; langs[j]; j++) {
+        missing = 0;
+
+        json_array_foreach(statuses, i, v) {
+            snprintf(key, sizeof(key), "status.%s", json_string_value(v));
+
+            if (!json_is_string(json_object_get(json_object_get(messages,
+                                                    langs[j]), key)))
+            {
+                printf("# %s lacks %s\n", langs[j], key);
+                missing++;
+            }
+        }
+
+        ok(missing == 0, "sql/seed/messages.json: %s names every status",
+           langs[j]);
+    }
+
+    json_decref(statuses);
 }
 
 
@@ -1169,6 +1256,7 @@ test_demo(void)
     }
 
     test_keys(json_object_get(doc, "messages"));
+    test_status_names(json_object_get(doc, "messages"));
 
     if (load_catalogue(&cat, "sql/seed/catalogue.json") != 0) {
         printf("# sql/seed/catalogue.json does not load: walk skipped\n");
@@ -1176,7 +1264,8 @@ test_demo(void)
         return;
     }
 
-    districts = load_json("sql/seed/districts.json");
+    /* as the module offers them: those the offices serve, by name */
+    districts = mana_catalogue_form_districts(&cat);
 
     memset(&env, 0, sizeof(env));
     env.cat = &cat;
@@ -1216,7 +1305,7 @@ main(int argc, char **argv)
     verbose = argc > 1 && strcmp(argv[1], "-v") == 0;
 
     messages = load_json("t/data/bot/messages.json");
-    districts = load_json("sql/seed/districts.json");
+    districts = load_json("t/data/bot/districts.json");
 
     if (messages == NULL || districts == NULL
         || load_catalogue(&cat, "t/data/bot/catalogue.json") != 0)

@@ -312,6 +312,102 @@ test_document(void)
 }
 
 
+/* districts: their names, their order, and what a form offers */
+
+static void
+test_districts(void)
+{
+    char                 *a, *b;
+    json_t               *form;
+    mana_catalogue_t      cat, cat2;
+    mana_cat_problems_t   p;
+
+    static const char  doc[] =
+        "{\"format\":\"mana-catalogue/1\","
+        "\"departments\":[{\"code\":\"REV\",\"name\":{\"en\":\"R\","
+        "\"te\":\"ర\"}}],"
+        "\"offices\":["
+        "{\"code\":\"REV-KRI\",\"department\":\"REV\","
+        "\"district\":\"Krishna\",\"name\":{\"en\":\"K\",\"te\":\"క\"}},"
+        "{\"code\":\"REV-GNT\",\"department\":\"REV\","
+        "\"district\":\"Guntur\",\"name\":{\"en\":\"G\",\"te\":\"గ\"}},"
+        "{\"code\":\"REV-GNT-2\",\"department\":\"REV\","
+        "\"district\":\"guntur\",\"name\":{\"en\":\"G\",\"te\":\"గ\"}},"
+        "{\"code\":\"REV-GTM\",\"department\":\"REV\","
+        "\"district\":\"Gotham\",\"name\":{\"en\":\"X\",\"te\":\"ఎ\"}}],"
+        "\"districts\":["
+        "{\"name\":{\"te\":\"కృష్ణా\",\"en\":\"Krishna\"}},"
+        "{\"name\":{\"en\":\"Guntur\",\"hi\":\"गुंटूर\","
+        "\"te\":\"గుంటూరు\"}}]}";
+
+    mana_cat_problems_init(&p);
+
+    ok(parse(&cat, doc, sizeof(doc) - 1, NULL, &p) == 0,
+       "a document with districts parses");
+    ok(p.errors == 0 && p.warnings == 1, "... with one warning");
+    is_str(first_problem(&p, MANA_CAT_WARNING),
+           "offices[3] (REV-GTM): district: \"Gotham\" is not in the "
+           "districts: citizens read it in English",
+           "... an office in a district the list does not name");
+    is_str(json_string_value(json_object_get(json_object_get(
+               json_array_get(cat.districts, 0), "name"), "en")),
+           "Guntur", "districts are sorted by English name");
+    ok(mana_catalogue_district(&cat, "GUNTUR") != NULL,
+       "lookup by English name, in any case");
+    ok(mana_catalogue_district(&cat, "గుంటూరు") == NULL,
+       "... by that name only");
+
+    a = mana_catalogue_dump(&cat);
+    ok(a && strstr(a, "\"districts\": [\n    {\n      \"name\": {\n"
+                      "        \"en\": \"Guntur\",\n        \"te\": "
+                      "\"గుంటూరు\",\n        \"hi\": \"गुंटूर\"") != NULL,
+       "dumped after the services, names in language order");
+    ok(mana_catalogue_parse(&cat2, a, strlen(a), NULL, &p) == 0,
+       "the dump parses");
+    b = mana_catalogue_dump(&cat2);
+    is_str(b, a, "and dumps to the same bytes");
+    free(a);
+    free(b);
+    mana_catalogue_free(&cat2);
+
+    /* the offices' order (by code): GNT, GNT-2 (the same), GTM, KRI */
+    form = mana_catalogue_form_districts(&cat);
+    a = form ? json_dumps(form, JSON_COMPACT) : NULL;
+    is_str(a, "[{\"en\":\"Guntur\",\"te\":\"గుంటూరు\",\"hi\":\"गुंटूर\"},"
+              "{\"en\":\"Gotham\"},{\"en\":\"Krishna\",\"te\":\"కృష్ణా\"}]",
+           "a form offers the offices' districts, once, by their names");
+    free(a);
+    json_decref(form);
+    mana_catalogue_free(&cat);
+
+    mana_cat_problems_free(&p);
+    ok(parse(&cat, "{\"format\":\"mana-catalogue/1\",\"districts\":["
+                   "{\"name\":{\"en\":\"Guntur\"}},"
+                   "{\"name\":{\"en\":\"GUNTUR\",\"te\":\"గుంటూరు\"}},"
+                   "{\"name\":{\"te\":\"కృష్ణా\"},\"code\":\"KRI\"}]}", 0,
+             NULL, &p) == -1 && p.errors == 3,
+       "a district twice, one without English, an unknown key");
+    is_str(first_problem(&p, MANA_CAT_ERROR),
+           "districts[1] (GUNTUR): name.en: the district \"GUNTUR\" is "
+           "also districts[0]", "... the same name in another case");
+    ok(p.warnings == 1, "a missing Telugu name is a warning");
+
+    mana_cat_problems_free(&p);
+    ok(parse(&cat, "{\"format\":\"mana-catalogue/1\",\"departments\":[]}",
+             0, NULL, &p) == 0 && cat.districts == NULL,
+       "no districts: none");
+    a = mana_catalogue_dump(&cat);
+    ok(a && strstr(a, "districts") == NULL, "... and none in the dump");
+    form = mana_catalogue_form_districts(&cat);
+    ok(form && json_array_size(form) == 0, "... nor on a form");
+    free(a);
+    json_decref(form);
+    mana_catalogue_free(&cat);
+
+    mana_cat_problems_free(&p);
+}
+
+
 static int
 read_all(const char *text, size_t len, char *out, size_t size)
 {
@@ -471,6 +567,7 @@ main(void)
     test_patterns();
     test_service_rules();
     test_document();
+    test_districts();
     test_csv();
     test_catalogue_csv();
 

@@ -110,6 +110,7 @@ static const kind_case_t  kind_cases[] = {
     { "district", "Guntur", MANA_VALID_OK, "Guntur" },
     { "district", "  guntur ", MANA_VALID_OK, "Guntur" },
     { "district", "గుంటూరు", MANA_VALID_OK, "Guntur" },
+    { "district", "कृष्णा", MANA_VALID_OK, "Krishna" },
     { "district", "Gotham", MANA_VALID_KIND, NULL },
 
     { "choice", "male", MANA_VALID_OK, "male" },
@@ -330,8 +331,8 @@ main(void)
     mana_validate_cache_t  *c;
 
     districts = json_loads("[{\"en\":\"Guntur\",\"te\":\"గుంటూరు\"},"
-                           "{\"en\":\"Krishna\",\"te\":\"కృష్ణా\"}]", 0,
-                           NULL);
+                           "{\"en\":\"Krishna\",\"te\":\"కృష్ణా\","
+                           "\"hi\":\"कृष्णा\"}]", 0, NULL);
     choice_field = json_loads(
         "{\"name\":\"gender\",\"kind\":\"choice\",\"choices\":["
         "{\"id\":\"male\",\"label\":{\"en\":\"Male\",\"te\":\"పురుషుడు\"}},"

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Check sql/seed/catalogue.json, districts.json and messages.json against
+"""Check sql/seed/catalogue.json and messages.json against
 docs/catalogue-format.md (and the seed brief's extra rules).  Standard library
 only; PCRE2 patterns are compiled with pcre2test (utf,ucp) when it is installed
 and with perl's qr// always.
@@ -97,15 +97,16 @@ def contact(where, c):
 
 def main():
     cat = load("catalogue.json")
-    districts = load("districts.json")
-    dnames = [d["en"] for d in districts]
-    if len(districts) != 26 or len(set(dnames)) != 26:
-        err("districts.json", f"{len(districts)} districts")
+    check_keys("catalogue", cat, ["format", "departments", "offices", "services", "districts"])
+    districts = cat["districts"]
+    dnames = [d["name"]["en"] for d in districts]
+    if len(districts) != 26 or len({n.lower() for n in dnames}) != 26:
+        err("districts", f"{len(districts)} districts")
+    if dnames != sorted(dnames):
+        err("districts", "not sorted by English name")
     for i, d in enumerate(districts):
-        check_keys(f"districts.json[{i}]", d, ["en", "te"])
-        check_text(f"districts.json[{i}]", d, 1, 64)
-
-    check_keys("catalogue", cat, ["format", "departments", "offices", "services"])
+        check_keys(f"districts[{i}]", d, ["name"])
+        check_text(f"districts[{i}].name", d["name"], 1, 64)
     if cat.get("format") != "mana-catalogue/1":
         err("catalogue", "format")
 
@@ -143,7 +144,7 @@ def main():
             err(w, "unknown department")
         office_depts[o["department"]] += 1
         if o["district"] not in dnames:
-            err(w, f"district {o['district']!r} not in districts.json")
+            err(w, f"district {o['district']!r} not in the districts")
         if o["mandal"] is not None and not (isinstance(o["mandal"], str) and 1 <= len(o["mandal"]) <= 64):
             err(w, "mandal")
         check_text(w + ".name", o["name"], 1, 255)

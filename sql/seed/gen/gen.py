@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Generate sql/seed/catalogue.json (mana-catalogue/1) and sql/seed/districts.json
-from the pipe-separated tables beside this script.  Python 3, standard library only.
+"""Generate sql/seed/catalogue.json (mana-catalogue/1, with the districts and their
+names) from the pipe-separated tables beside this script.  Python 3, standard
+library only.
 
-    python3 sql/seed/gen/gen.py          # writes ../catalogue.json, ../districts.json
+    python3 sql/seed/gen/gen.py          # writes ../catalogue.json
 
 Tables (UTF-8, '#' starts a comment line):
   departments.txt  code|sort|name.en|name.te|desc.en|desc.te|phone|url|kw.en|kw.te|where.en|where.te
@@ -415,8 +416,11 @@ for ucode, dc, en, te in UNIVERSITIES:
 
 offices.sort(key=lambda o: o["code"])
 
+# canonical order: by English name, as strcmp() sorts it
+districts = [{"name": text(d["en"], d["te"])} for d in sorted(DISTRICTS, key=lambda d: d["en"])]
+
 doc = {"format": "mana-catalogue/1", "departments": departments, "offices": offices,
-       "services": services}
+       "services": services, "districts": districts}
 
 
 def dump(obj, path):
@@ -426,5 +430,5 @@ def dump(obj, path):
 
 
 dump(doc, os.path.join(SEED, "catalogue.json"))
-dump([{"en": d["en"], "te": d["te"]} for d in DISTRICTS], os.path.join(SEED, "districts.json"))
-print(f"departments {len(departments)}, services {len(services)}, offices {len(offices)}")
+print(f"departments {len(departments)}, services {len(services)}, offices {len(offices)}, "
+      f"districts {len(districts)}")

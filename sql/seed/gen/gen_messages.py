@@ -194,12 +194,17 @@ m("status.not_found",
   "I couldn't find *{ref}*. Please check the number and send it again, or type \"menu\".",
   "*{ref}* నంబరుతో ఏ దరఖాస్తూ కనిపించలేదు. నంబరు సరిచూసి మళ్లీ పంపండి, లేదా \"మెనూ\" అని టైప్ చేయండి.",
   "*{ref}* नहीं मिला। कृपया नंबर जाँचकर फिर भेजें, या \"मेनू\" लिखें।")
+# one a status the schema allows (sql/004_requests.sql): applications ...
 m("status.submitted", "Submitted", "సమర్పించబడింది", "जमा किया गया")
 m("status.in_review", "Under review", "పరిశీలనలో ఉంది", "जाँच में")
 m("status.approved", "Approved", "ఆమోదించబడింది", "स्वीकृत")
 m("status.rejected", "Rejected", "తిరస్కరించబడింది", "अस्वीकृत")
 m("status.issued", "Issued", "జారీ చేయబడింది", "जारी किया गया")
+# ... and grievances
+m("status.registered", "Registered", "నమోదైంది", "दर्ज किया गया")
+m("status.in_progress", "In progress", "ప్రక్రియలో ఉంది", "कार्रवाई जारी है")
 m("status.resolved", "Resolved", "పరిష్కరించబడింది", "हल किया गया")
+m("status.closed", "Closed", "ముగించబడింది", "बंद किया गया")
 m("status.rejected.reason", "Reason: {reason}", "కారణం: {reason}", "कारण: {reason}")
 
 # ------------------------------------------------------------ grievance

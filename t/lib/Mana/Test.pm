@@ -204,7 +204,7 @@ sub catalogue_version {
 sub catalogue_checksum {
     my ($self) = @_;
     my $rows = $self->helper_dbh->selectall_arrayref(
-        'CHECKSUM TABLE department, office, service, i18n_message,'
+        'CHECKSUM TABLE department, office, service, district, i18n_message,'
         . ' catalogue_version EXTENDED');
     return join ',', map { $_->[1] // 'null' } @$rows;
 }
