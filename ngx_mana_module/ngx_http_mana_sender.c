@@ -90,6 +90,8 @@ struct ngx_http_mana_sender_s {
     unsigned                     flushing:1;
     unsigned                     more:1;
     unsigned                     kicked:1;  /* rows came during a claim */
+    /* a claim is due: the poll timer fired, or rows were committed */
+    unsigned                     due:1;
     /* results that end a row (sent, failed), so later rows may go */
     unsigned                     unblocks:1;
     unsigned                     flush_unblocks:1;
@@ -216,7 +218,10 @@ ngx_http_mana_sender_kick(void)
 static void
 ngx_http_mana_sender_timer_handler(ngx_event_t *ev)
 {
-    ngx_http_mana_sender_wake(ev->data);
+    ngx_http_mana_sender_t  *sender = ev->data;
+
+    sender->due = 1;
+    ngx_http_mana_sender_wake(sender);
 }
 
 
@@ -270,7 +275,13 @@ ngx_http_mana_sender_wake(ngx_http_mana_sender_t *sender)
         ngx_http_mana_graph_send(sender->graph, &item->req);
     }
 
-    if (ngx_queue_empty(&sender->ready) && !sender->claiming
+    /*
+     * Claim when it is due or the last claim was full; not whenever the
+     * queue is empty: that would poll the database back to back, and
+     * spin without end when a failed connect fails at once.
+     */
+    if ((sender->due || sender->more)
+        && ngx_queue_empty(&sender->ready) && !sender->claiming
         && sender->inflight < sender->conf->graph.max_conns
         && !(ngx_exiting || ngx_terminate || ngx_quit))
     {
@@ -336,6 +347,7 @@ ngx_http_mana_sender_claim(ngx_http_mana_sender_t *sender)
 
     sender->claiming = 1;
     sender->more = 0;
+    sender->due = 0;
 }
 
 

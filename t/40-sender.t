@@ -234,4 +234,16 @@ ok(settled($killed), 'another worker delivered it after the lease');
 is(row($killed)->{state}, 2, 'accepted');
 is(scalar(requests_for($to)), 2, 'the second attempt went through');
 
+# an idle sender polls on its timer (100 ms here), not back to back
+{
+    ok(wait_until(sub { !$dbh->selectrow_array('SELECT COUNT(*) FROM outbox WHERE state < 2') }, 20,
+                  'the outbox'), 'idle: nothing left to send');
+    my $count = sub { ($dbh->selectrow_array(q{SHOW GLOBAL STATUS LIKE 'Questions'}))[1] };
+    my $before = $count->();
+    sleep 2;
+    my $claims = $count->() - $before;
+    # two workers, a claim every 100 ms each: about 40 statements in 2 s
+    ok($claims < 120, "idle: $claims statements in 2 s, claims on the timer");
+}
+
 finish_tests();
