@@ -59,7 +59,8 @@ static const mmctl_option_t  mmctl_cert_issue_options[] = {
 static const mmctl_verb_t  mmctl_cert_verbs[] = {
 
     { "issue", "--service CODE --office CODE --number N --holder NAME "
-      "[options]",
+      "[--to PHONE|ID] [--relation TEXT] [--field KEY=VALUE]... "
+      "[--expires DATE] [--doctype N]",
       "sign a certificate and append it to the issuance log",
       "Signs an MM1 certificate with the office's active issuer key (opened\n"
       "with the master key) and, in the same transaction, stores it and\n"
