@@ -19,7 +19,7 @@ use JSON::PP;
 use Test::More;
 use FindBin;
 use lib "$FindBin::Bin/lib";
-use Mana::Test qw(start_mariadb);
+use Mana::Test qw(start_mariadb start_nginx wait_until json_decode);
 
 my $ROOT = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $MMCTL = "$ROOT/build/mmctl";
@@ -252,5 +252,23 @@ refused('unknown citizen', 1, qr/no citizen/, issue_args(1, '--to',
                                                          '919999999999'));
 
 check_log('after refusals');
+
+# ---------------------------------------------------------------------------
+# The module's verification page accepts what mmctl issued.
+
+{
+    my $ngx = start_nginx($db,
+        server_extra => 'location ^~ /C/ { mana_verify; }');
+    my ($b32) = $issued[0]{qr} =~ m{/C/([A-Z2-7]+)\z};
+    my $verdict = '';
+    wait_until(sub {
+        my $res = $ngx->request('GET', "/C/$b32",
+                                headers => { Accept => 'application/json' });
+        my $j = eval { json_decode($res->{content}) } // {};
+        $verdict = $j->{verdict} // "HTTP $res->{status}";
+        return $verdict eq 'genuine';
+    }, 10, 'the verdict');
+    is($verdict, 'genuine', '/C/ says an issued certificate is genuine');
+}
 
 done_testing();
