@@ -20,6 +20,7 @@ static const mmctl_noun_t  *mmctl_nouns[] = {
     &mmctl_noun_service,
     &mmctl_noun_catalogue,
     &mmctl_noun_key,
+    &mmctl_noun_cert,
     NULL
 };
 
@@ -32,6 +33,7 @@ enum {
     MMCTL_G_PASSWORD_FILE,
     MMCTL_G_DATABASE,
     MMCTL_G_MASTER_KEY_FILE,
+    MMCTL_G_VERIFY_HOST,
     MMCTL_G_CONFIG,
     MMCTL_G_JSON,
     MMCTL_G_HELP,
@@ -48,6 +50,7 @@ static const mmctl_option_t  mmctl_global_options[] = {
     { "--password-file", NULL, 1 },
     { "--database", NULL, 1 },
     { "--master-key-file", NULL, 1 },
+    { "--verify-host", NULL, 1 },
     { "--config", NULL, 1 },
     { "--json", NULL, 0 },
     { "--help", "-h", 0 },
@@ -94,6 +97,8 @@ static const char  mmctl_help[] =
 "                         the master key that seals the signing keys'\n"
 "                         private keys (64 hex digits, mode 0600); read\n"
 "                         only by the key commands that need it\n"
+"  --verify-host HOST     the host of the certificates' QR codes\n"
+"                         (HTTPS://HOST/C/...), read by \"cert issue\"\n"
 "  --config FILE          config file (default /etc/mana/mmctl.conf,\n"
 "                         which may be absent)\n"
 "  --json                 print exactly one JSON document on stdout;\n"
@@ -106,10 +111,10 @@ static const char  mmctl_help[] =
 "\n"
 "Settings: a flag beats the environment (MANA_DB_HOST, MANA_DB_PORT,\n"
 "MANA_DB_SOCKET, MANA_DB_USER, MANA_DB_PASSWORD_FILE, MANA_DB_NAME,\n"
-"MANA_MASTER_KEY_FILE), which beats the config file, which beats the\n"
-"defaults.  The config file holds \"key = value\" lines with the keys\n"
-"host, port, socket, user, password_file, database and master_key_file;\n"
-"lines starting with # are comments.\n"
+"MANA_MASTER_KEY_FILE, MANA_VERIFY_HOST), which beats the config file,\n"
+"which beats the defaults.  The config file holds \"key = value\" lines\n"
+"with the keys host, port, socket, user, password_file, database,\n"
+"master_key_file and verify_host; lines starting with # are comments.\n"
 "\n"
 "Output: tables on stdout, messages on stderr.\n"
 "\n"
@@ -173,6 +178,10 @@ main(int argc, char **argv)
 
         case MMCTL_G_MASTER_KEY_FILE:
             ctx.flags.master_key_file = arg;
+            break;
+
+        case MMCTL_G_VERIFY_HOST:
+            ctx.flags.verify_host = arg;
             break;
 
         case MMCTL_G_CONFIG:

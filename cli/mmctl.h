@@ -112,6 +112,7 @@ typedef struct {
     const char  *password_file;
     const char  *database;
     const char  *master_key_file;
+    const char  *verify_host;
 } mmctl_conf_t;
 
 
@@ -150,6 +151,7 @@ extern const mmctl_noun_t  mmctl_noun_i18n;
 extern const mmctl_noun_t  mmctl_noun_service;
 extern const mmctl_noun_t  mmctl_noun_catalogue;
 extern const mmctl_noun_t  mmctl_noun_key;
+extern const mmctl_noun_t  mmctl_noun_cert;
 
 
 /* mmctl.c */

@@ -43,6 +43,8 @@ static const mmctl_conf_key_t  mmctl_conf_keys[] = {
       offsetof(mmctl_conf_t, database) },
     { "master_key_file", "MANA_MASTER_KEY_FILE", "--master-key-file",
       offsetof(mmctl_conf_t, master_key_file) },
+    { "verify_host", "MANA_VERIFY_HOST", "--verify-host",
+      offsetof(mmctl_conf_t, verify_host) },
     { NULL, NULL, NULL, 0 }
 };
 

@@ -479,7 +479,8 @@ SKIP: {
     is(system('bash', '-c', "source '$file'"), 0,
        'the completion file loads in bash');
     is($complete->('mmctl', 'de'), 'dept', 'completes a noun');
-    is($complete->('mmctl', ''), 'db dept office i18n service catalogue key',
+    is($complete->('mmctl', ''),
+       'db dept office i18n service catalogue key cert',
        'offers every noun');
     is($complete->('mmctl', 'dept', 'up'), 'update', 'completes a verb');
     is($complete->('mmctl', '--socket', '/x', 'office', ''),

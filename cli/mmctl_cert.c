@@ -1,0 +1,558 @@
+
+/*
+ * The "cert" noun: certificates signed by an office's issuer key (MM1,
+ * lib/mana_mm1.c) and recorded in the issuance log, in one transaction,
+ * so a certificate exists exactly when its leaf does.  The verification
+ * page (/C/<BASE32>) accepts a certificate whose row holds its cti and
+ * COSE bytes and whose log_index leaf is its issuance leaf.
+ */
+
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/rand.h>
+
+#include "mmctl_key.h"
+#include "mmctl_tlog.h"
+#include "mmctl_text.h"
+#include "mmctl_catalogue.h"
+#include "mana_hex.h"
+#include "mana_time.h"
+#include "mana_utf8.h"
+
+
+static int mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args);
+
+
+enum {
+    MMCTL_CERT_ISS_SERVICE = 0,
+    MMCTL_CERT_ISS_TO,
+    MMCTL_CERT_ISS_OFFICE,
+    MMCTL_CERT_ISS_NUMBER,
+    MMCTL_CERT_ISS_HOLDER,
+    MMCTL_CERT_ISS_RELATION,
+    MMCTL_CERT_ISS_FIELD,
+    MMCTL_CERT_ISS_EXPIRES,
+    MMCTL_CERT_ISS_DOCTYPE
+};
+
+static const mmctl_option_t  mmctl_cert_issue_options[] = {
+    { "--service", NULL, 1 },
+    { "--to", NULL, 1 },
+    { "--office", NULL, 1 },
+    { "--number", NULL, 1 },
+    { "--holder", NULL, 1 },
+    { "--relation", NULL, 1 },
+    { "--field", NULL, 1 },
+    { "--expires", NULL, 1 },
+    { "--doctype", NULL, 1 },
+    { NULL, NULL, 0 }
+};
+
+
+/* the printed number as the column holds it */
+#define MMCTL_CERT_NUMBER_MAX  64
+/* one text claim: the certificate as a whole is bounded by mana_mm1_sign */
+#define MMCTL_CERT_TEXT_MAX    255
+
+
+static const mmctl_verb_t  mmctl_cert_verbs[] = {
+
+    { "issue", "--service CODE --office CODE --number N --holder NAME "
+      "[--to PHONE|ID] [--relation TEXT] [--field KEY=VALUE]... "
+      "[--expires DATE] [--doctype N]",
+      "sign a certificate and append it to the issuance log",
+      "Signs an MM1 certificate with the office's active issuer key (opened\n"
+      "with the master key) and, in the same transaction, stores it and\n"
+      "appends its issuance leaf to the log; its log_index is signed into\n"
+      "it.  --to PHONE|ID names the citizen it is issued to (optional),\n"
+      "--relation TEXT the holder's relation (\"S/o ...\"), --field\n"
+      "KEY=VALUE a printed fact (repeatable, at most 24), --expires DATE\n"
+      "(YYYY-MM-DD, UTC) its expiry, --doctype N its document type\n"
+      "(default 1).  The QR text needs the verify host: --verify-host,\n"
+      "MANA_VERIFY_HOST or verify_host.\n"
+      "\n"
+      "Output: ID (the cti, 24 hex digits), LOG_INDEX and QR; with --json\n"
+      "  {\"id\":..,\"log_index\":N,\"qr\":..}\n",
+      mmctl_cert_issue_options, 0, 0, mmctl_cert_issue },
+
+    { NULL, NULL, NULL, NULL, NULL, 0, 0, NULL }
+};
+
+
+const mmctl_noun_t  mmctl_noun_cert = {
+    "cert",
+    "certificates: issue",
+    "Certificates that cannot be forged (docs/certificates.md): signed by\n"
+    "an office's issuer key, each recorded in the public issuance log.\n",
+    mmctl_cert_verbs
+};
+
+
+/* a text claim: given, UTF-8, and not longer than max bytes */
+
+static int
+mmctl_cert_text(mmctl_ctx_t *ctx, const char *opt, const char *s,
+    size_t max, mana_mm1_str_t *out)
+{
+    size_t  n;
+
+    n = strlen(s);
+
+    if (n == 0 || n > max) {
+        return mmctl_usage_error(ctx, "%s: expected 1 to %u bytes", opt,
+                                 (unsigned) max);
+    }
+
+    if (!mana_utf8_valid(s, n)) {
+        return mmctl_usage_error(ctx, "%s: not valid UTF-8", opt);
+    }
+
+    out->data = s;
+    out->len = n;
+
+    return MMCTL_OK;
+}
+
+
+static int
+mmctl_cert_exists(mmctl_ctx_t *ctx, const char *sql_head, const char *code,
+    const char *what, unsigned long long *id)
+{
+    int          found;
+    MYSQL_RES   *res;
+    MYSQL_ROW    row;
+    mana_buf_t   sql;
+
+    mana_buf_init(&sql);
+    mana_buf_adds(&sql, sql_head);
+    mana_buf_add_sql_text(&sql, code, strlen(code));
+
+    if (mana_buf_failed(&sql)) {
+        mana_buf_free(&sql);
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
+
+    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0
+        || (res = mysql_store_result(ctx->mysql)) == NULL)
+    {
+        mana_buf_free(&sql);
+        return mmctl_query_error(ctx, what);
+    }
+
+    mana_buf_free(&sql);
+
+    row = mysql_fetch_row(res);
+    found = row != NULL && row[0] != NULL;
+
+    if (found && id) {
+        *id = strtoull(row[0], NULL, 10);
+    }
+
+    mysql_free_result(res);
+
+    return found ? MMCTL_OK : -1;
+}
+
+
+/*
+ * The office's active issuer key, opened: *kid and *pkey.  No key is
+ * MMCTL_FAILED with a message that says how to make one.
+ */
+
+static int
+mmctl_cert_issuer(mmctl_ctx_t *ctx, const char *office,
+    unsigned char *kid, EVP_PKEY **pkey)
+{
+    int             rc;
+    const char     *path;
+    mana_buf_t      where;
+    mmctl_keys_t    all, active;
+    unsigned char   master[MANA_SEAL_KEY_LEN];
+
+    mana_buf_init(&where);
+    mana_buf_adds(&where, "status = 'active' AND purpose = 'issuer' AND "
+                  "name = ");
+    mana_buf_add_sql_text(&where, office, strlen(office));
+
+    if (mana_buf_failed(&where)) {
+        mana_buf_free(&where);
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
+
+    rc = mmctl_key_read(ctx, where.data, 0, &active);
+    mana_buf_free(&where);
+
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    if (active.n == 0) {
+        mmctl_keys_free(&active);
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "office %s has no "
+                           "active issuer key: \"mmctl key generate "
+                           "--purpose issuer --office %s\" makes one",
+                           office, office);
+    }
+
+    rc = mmctl_master_key_load(ctx, master, &path);
+
+    if (rc == MMCTL_OK) {
+        rc = mmctl_key_read(ctx, NULL, 0, &all);
+
+        if (rc == MMCTL_OK) {
+            rc = mmctl_master_key_open(ctx, master, path, &active.v[0], &all,
+                                       pkey);
+            mmctl_keys_free(&all);
+        }
+    }
+
+    OPENSSL_cleanse(master, sizeof(master));
+
+    if (rc == MMCTL_OK) {
+        memcpy(kid, active.v[0].kid, MANA_MM1_KID_LEN);
+    }
+
+    mmctl_keys_free(&active);
+
+    return rc;
+}
+
+
+static int
+mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
+{
+    int                 rc, i, began;
+    char                source[512], dept[MANA_TRUST_DEPT_MAX + 1];
+    char                cti_hex[2 * MANA_MM1_CTI_LEN + 1], *end, *eq;
+    char                iat_text[MANA_TIME_LEN + 1], exp_text[MANA_TIME_LEN + 1];
+    const char         *v, *host, *to;
+    int64_t             index, exp;
+    size_t              nfacts, j;
+    EVP_PKEY           *pkey;
+    mana_buf_t          cose, qr, sql;
+    mana_mm1_claims_t   c;
+    mana_mm1_fact_t     facts[MANA_MM1_MAX_FACTS];
+    const char         *err;
+    unsigned long       doctype;
+    unsigned long long  citizen;
+    unsigned char       kid[MANA_MM1_KID_LEN];
+    unsigned char       leaf[MANA_TLOG_ISSUANCE_LEAF_LEN];
+    int                 found;
+
+    memset(&c, 0, sizeof(c));
+
+    for (i = MMCTL_CERT_ISS_SERVICE; i <= MMCTL_CERT_ISS_HOLDER; i++) {
+        if (i != MMCTL_CERT_ISS_TO && args->opt[i] == NULL) {
+            return mmctl_usage_error(ctx, "%s is required",
+                                     mmctl_cert_issue_options[i].name);
+        }
+    }
+
+    rc = mmctl_cert_text(ctx, "--number", args->opt[MMCTL_CERT_ISS_NUMBER],
+                         MMCTL_CERT_NUMBER_MAX, &c.number);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    for (j = 0; j < c.number.len; j++) {
+        if ((unsigned char) c.number.data[j] < 0x21
+            || (unsigned char) c.number.data[j] > 0x7e)
+        {
+            return mmctl_usage_error(ctx, "--number: printable ASCII only");
+        }
+    }
+
+    rc = mmctl_cert_text(ctx, "--holder", args->opt[MMCTL_CERT_ISS_HOLDER],
+                         MMCTL_CERT_TEXT_MAX, &c.holder);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    if (args->opt[MMCTL_CERT_ISS_RELATION]) {
+        rc = mmctl_cert_text(ctx, "--relation",
+                             args->opt[MMCTL_CERT_ISS_RELATION],
+                             MMCTL_CERT_TEXT_MAX, &c.relation);
+        if (rc != MMCTL_OK) {
+            return rc;
+        }
+    }
+
+    nfacts = 0;
+
+    for (i = 0; (v = mmctl_args_next(args, MMCTL_CERT_ISS_FIELD, &i)); ) {
+        eq = strchr(v, '=');
+
+        if (eq == NULL || eq == v || eq[1] == '\0') {
+            return mmctl_usage_error(ctx, "--field \"%s\": expected "
+                                     "KEY=VALUE", v);
+        }
+
+        if (nfacts == MANA_MM1_MAX_FACTS) {
+            return mmctl_usage_error(ctx, "--field: at most %d fields",
+                                     MANA_MM1_MAX_FACTS);
+        }
+
+        facts[nfacts].key.data = v;
+        facts[nfacts].key.len = (size_t) (eq - v);
+        facts[nfacts].value.data = eq + 1;
+        facts[nfacts].value.len = strlen(eq + 1);
+
+        if (facts[nfacts].key.len > MMCTL_CERT_TEXT_MAX
+            || facts[nfacts].value.len > MMCTL_CERT_TEXT_MAX
+            || !mana_utf8_valid(v, strlen(v)))
+        {
+            return mmctl_usage_error(ctx, "--field: a key or value that is "
+                                     "not UTF-8 or longer than %d bytes",
+                                     MMCTL_CERT_TEXT_MAX);
+        }
+
+        nfacts++;
+    }
+
+    c.facts = facts;
+    c.nfacts = nfacts;
+
+    exp = 0;
+
+    if ((v = args->opt[MMCTL_CERT_ISS_EXPIRES]) != NULL) {
+        if (strlen(v) != 10) {
+            return mmctl_usage_error(ctx, "--expires \"%s\": expected "
+                                     "YYYY-MM-DD", v);
+        }
+
+        memcpy(exp_text, v, 10);
+        memcpy(exp_text + 10, "T00:00:00Z", 10);
+
+        if (mana_time_parse(exp_text, MANA_TIME_LEN, &exp) != 0) {
+            return mmctl_usage_error(ctx, "--expires \"%s\": expected "
+                                     "YYYY-MM-DD", v);
+        }
+    }
+
+    doctype = 1;
+
+    if ((v = args->opt[MMCTL_CERT_ISS_DOCTYPE]) != NULL) {
+        doctype = strtoul(v, &end, 10);
+
+        if (*v < '0' || *v > '9' || *end != '\0' || doctype > 65535) {
+            return mmctl_usage_error(ctx, "--doctype \"%s\": expected 0 to "
+                                     "65535", v);
+        }
+    }
+
+    rc = mmctl_conf_setting(ctx, "verify_host", &host, source,
+                            sizeof(source));
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    if (host == NULL || *host == '\0') {
+        return mmctl_error(ctx, MMCTL_CONFIG, "config", "no verify host: "
+                           "give --verify-host HOST, MANA_VERIFY_HOST or "
+                           "verify_host in the config file");
+    }
+
+    rc = mmctl_catalogue_connect(ctx);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    rc = mmctl_cert_exists(ctx, "SELECT code FROM service WHERE code = ",
+                           args->opt[MMCTL_CERT_ISS_SERVICE],
+                           "cannot read the service", NULL);
+    if (rc != MMCTL_OK) {
+        return rc == -1
+               ? mmctl_error(ctx, MMCTL_FAILED, "failed", "no service %s",
+                             args->opt[MMCTL_CERT_ISS_SERVICE])
+               : rc;
+    }
+
+    rc = mmctl_key_office(ctx, args->opt[MMCTL_CERT_ISS_OFFICE], dept,
+                          sizeof(dept), &found);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    if (!found) {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "no office %s",
+                           args->opt[MMCTL_CERT_ISS_OFFICE]);
+    }
+
+    citizen = 0;
+    to = args->opt[MMCTL_CERT_ISS_TO];
+
+    if (to) {
+        rc = mmctl_cert_exists(ctx, "SELECT id FROM citizen WHERE phone = ",
+                               to, "cannot read the citizen", &citizen);
+
+        if (rc == -1 && strspn(to, "0123456789") == strlen(to) && *to) {
+            rc = mmctl_cert_exists(ctx, "SELECT id FROM citizen WHERE "
+                                   "CAST(id AS CHAR) = ", to,
+                                   "cannot read the citizen", &citizen);
+        }
+
+        if (rc == -1) {
+            return mmctl_error(ctx, MMCTL_FAILED, "failed", "no citizen "
+                               "with that phone or id");
+        }
+
+        if (rc != MMCTL_OK) {
+            return rc;
+        }
+    }
+
+    pkey = NULL;
+    rc = mmctl_cert_issuer(ctx, args->opt[MMCTL_CERT_ISS_OFFICE], kid, &pkey);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    c.iss.data = args->opt[MMCTL_CERT_ISS_OFFICE];
+    c.iss.len = strlen(c.iss.data);
+    c.iat = mmctl_key_now();
+    c.exp = exp;
+    c.schema = MANA_MM1_SCHEMA;
+    c.doctype = doctype;
+
+    if (exp != 0 && exp <= c.iat) {
+        EVP_PKEY_free(pkey);
+        return mmctl_usage_error(ctx, "--expires: the date has passed");
+    }
+
+    if (RAND_bytes(c.cti, MANA_MM1_CTI_LEN) != 1) {
+        EVP_PKEY_free(pkey);
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "the random "
+                           "generator failed");
+    }
+
+    mana_buf_init(&cose);
+    mana_buf_init(&qr);
+    mana_buf_init(&sql);
+    began = 0;
+
+    rc = mmctl_exec(ctx, "cannot start a transaction", "START TRANSACTION");
+    if (rc != MMCTL_OK) {
+        goto done;
+    }
+
+    began = 1;
+
+    rc = mmctl_tlog_lock(ctx, &index);
+    if (rc != MMCTL_OK) {
+        goto done;
+    }
+
+    c.log_index = index;
+
+    if (mana_mm1_sign(&cose, &c, pkey, &err) != 0) {
+        rc = mmctl_usage_error(ctx, "cannot sign the certificate: %s", err);
+        goto done;
+    }
+
+    if (mana_mm1_qr_text(&qr, host, (unsigned char *) cose.data, cose.len)
+        != 0
+        || mana_buf_failed(&qr))
+    {
+        rc = mmctl_error(ctx, MMCTL_CONFIG, "config", "verify host \"%s\" "
+                         "(from %s): letters, digits, '-', '.' and ':' only",
+                         host, source);
+        goto done;
+    }
+
+    mana_time_format(iat_text, c.iat);
+    iat_text[19] = '\0';
+    iat_text[10] = ' ';
+
+    mana_buf_adds(&sql, "INSERT INTO certificate (cti, kid, number, "
+                  "service_code, doc_type, citizen_id, cose, issued_at, "
+                  "expires_at, log_index) VALUES (");
+    mana_buf_add_sql_bytes(&sql, c.cti, MANA_MM1_CTI_LEN);
+    mana_buf_adds(&sql, ", ");
+    mana_buf_add_sql_bytes(&sql, kid, MANA_MM1_KID_LEN);
+    mana_buf_adds(&sql, ", ");
+    mana_buf_add_sql_text(&sql, c.number.data, c.number.len);
+    mana_buf_adds(&sql, ", ");
+    mana_buf_add_sql_text(&sql, args->opt[MMCTL_CERT_ISS_SERVICE],
+                          strlen(args->opt[MMCTL_CERT_ISS_SERVICE]));
+    mana_buf_addf(&sql, ", %lu, ", doctype);
+
+    if (to) {
+        mana_buf_addf(&sql, "%llu, ", citizen);
+    } else {
+        mana_buf_adds(&sql, "NULL, ");
+    }
+
+    mana_buf_add_sql_bytes(&sql, cose.data, cose.len);
+    mana_buf_addf(&sql, ", '%s', ", iat_text);
+
+    if (exp) {
+        mana_time_format(exp_text, exp);
+        exp_text[19] = '\0';
+        exp_text[10] = ' ';
+        mana_buf_addf(&sql, "'%s'", exp_text);
+    } else {
+        mana_buf_adds(&sql, "NULL");
+    }
+
+    mana_buf_addf(&sql, ", %lld)", (long long) index);
+
+    if (mana_buf_failed(&sql)) {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        goto done;
+    }
+
+    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0) {
+        rc = mmctl_query_error(ctx, "cannot store the certificate");
+        goto done;
+    }
+
+    if (mana_tlog_issuance_leaf(leaf, kid, (unsigned char *) cose.data,
+                                cose.len, (uint64_t) c.iat, doctype)
+        != 0)
+    {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot make the "
+                         "issuance leaf");
+        goto done;
+    }
+
+    rc = mmctl_tlog_append(ctx, index, leaf, sizeof(leaf));
+    if (rc != MMCTL_OK) {
+        goto done;
+    }
+
+    rc = mmctl_exec(ctx, "cannot commit", "COMMIT");
+    if (rc != MMCTL_OK) {
+        goto done;
+    }
+
+    began = 0;
+
+    mana_hex_encode(cti_hex, c.cti, MANA_MM1_CTI_LEN);
+    cti_hex[2 * MANA_MM1_CTI_LEN] = '\0';
+
+    if (ctx->json) {
+        printf("{\"id\":\"%s\",\"log_index\":%lld,\"qr\":", cti_hex,
+               (long long) index);
+        mmctl_json_strn(stdout, qr.data, qr.len);
+        printf("}\n");
+        ctx->json_done = 1;
+
+    } else {
+        printf("ID\t%s\nLOG_INDEX\t%lld\nQR\t%.*s\n", cti_hex,
+               (long long) index, (int) qr.len, qr.data);
+    }
+
+done:
+
+    if (began) {
+        mmctl_exec(ctx, "cannot roll back", "ROLLBACK");
+    }
+
+    EVP_PKEY_free(pkey);
+    mana_buf_free(&cose);
+    mana_buf_free(&qr);
+    mana_buf_free(&sql);
+
+    return rc;
+}
