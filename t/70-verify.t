@@ -40,15 +40,15 @@ sub issue {
 }
 
 # an issuer key row: its public half, and a sealed private half that this
-# test never needs
+# test never needs; one active key per office, as the schema wants
 sub add_key {
     my ($name, %o) = @_;
     my $c = issue(key => $name);
     $dbh->do(q{INSERT INTO signing_key (kid, purpose, name, public_key, private_sealed,
                status, valid_from, valid_until, revoked_at)
-               VALUES (UNHEX(?), 'issuer', 'AP-REV-TPT', UNHEX(?), X'00', ?,
+               VALUES (UNHEX(?), 'issuer', ?, UNHEX(?), X'00', ?,
                        FROM_UNIXTIME(?), FROM_UNIXTIME(?), FROM_UNIXTIME(?))},
-             undef, $c->{kid}, $c->{pub}, $o{status} // 'active',
+             undef, $c->{kid}, $o{office} // 'AP-REV-TPT', $c->{pub}, $o{status} // 'active',
              $o{from} // $now - 86400, $o{until} // $now + 86400 * 365, $o{revoked_at});
     $dbh->do('UPDATE key_version SET version = version + 1');
 }
@@ -81,7 +81,7 @@ sub verdict {
 add_key('active');
 add_key('retired', status => 'retired');
 add_key('revoked', status => 'revoked', revoked_at => $now - 3600);
-add_key('window', from => $now - 86400 * 10, until => $now - 86400 * 5);
+add_key('window', office => 'AP-REV-GNT', from => $now - 86400 * 10, until => $now - 86400 * 5);
 ok(wait_until(sub { $ngx->error_log_text =~ /mana keys: version \d+ loaded: 4 issuer keys/ }, 10,
               'the keys'), 'the worker loaded the four issuer keys');
 
@@ -222,7 +222,7 @@ $seed{late} = unpack('H*', join '', map { chr(int rand 256) } 1 .. 32);
 my $late = issue(key => 'late', index => $index);
 store($late);
 is((verdict($late->{b32}))[0], 'unknown_key', 'a key not yet in the database: unknown');
-add_key('late');
+add_key('late', office => 'AP-REV-KRN');
 ok(wait_until(sub { (verdict($late->{b32}))[0] eq 'genuine' }, 10, 'the new key'),
    'once added (key_version moved), the workers know it without a reload');
 
