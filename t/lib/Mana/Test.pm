@@ -27,7 +27,7 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(start_mariadb start_nginx start_mock_graph sign_body
                  wh_payload wh_text_message wh_status finish_tests
-                 json_decode json_encode wait_until);
+                 json_decode json_encode wait_until wait_draining);
 our @EXPORT_OK = qw(slurp spew json_of json_doc);
 
 our $TOP = abs_path(dirname(__FILE__) . '/../../..');
@@ -66,6 +66,25 @@ sub wait_until {
     }
     diag("timed out waiting for " . ($what // 'a condition'));
     return 0;
+}
+
+# Until $left->() counts nothing left; gives up only when the count has not
+# fallen for $stall seconds, so that a slow machine is never a failure but
+# work that has stopped moving is
+sub wait_draining {
+    my ($left, $stall, $what) = @_;
+    my ($best, $since) = ($left->(), time);
+    while ($best > 0) {
+        if (time - $since > ($stall // 10)) {
+            diag("stalled waiting for " . ($what // 'a condition')
+                 . ": $best left");
+            return 0;
+        }
+        sleep 0.2;
+        my $n = $left->();
+        ($best, $since) = ($n, time) if $n < $best;
+    }
+    return 1;
 }
 
 sub tmpdir {
@@ -522,6 +541,9 @@ worker_processes $d{workers};
 pid $dir/nginx.pid;
 error_log $dir/error.log info;
 worker_shutdown_timeout 30s;
+# a crashed worker leaves a core where kernel.core_pattern says
+worker_rlimit_core 1g;
+working_directory /tmp;
 
 events {
     worker_connections @{[ $opt{worker_connections} // 2048 ]};
