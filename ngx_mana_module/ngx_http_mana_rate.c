@@ -90,7 +90,16 @@ ngx_http_mana_rate_refill(ngx_http_mana_bucket_t *b, uint32_t key,
         return;
     }
 
-    b->tokens += (uint64_t) (ngx_msec_int_t) (now - b->last) * per_ms;
+    /*
+     * Each worker reads the clock at its own moment: a bucket another
+     * worker touched a little "later" must not refill by a negative time,
+     * which as unsigned would be a huge one.
+     */
+    if ((ngx_msec_int_t) (now - b->last) <= 0) {
+        return;
+    }
+
+    b->tokens += (uint64_t) (now - b->last) * per_ms;
 
     if (b->tokens > cap) {
         b->tokens = cap;
