@@ -323,9 +323,11 @@ case "${1:-}" in
         build_all
         shift
         if [ $# -eq 0 ]; then
-            # both: raw webhook ingestion, then whole conversations
+            # all three: raw webhook ingestion, whole conversations,
+            # certificates
             perl bench/bench.pl
-            exec perl bench/bench.pl --bot
+            perl bench/bench.pl --bot
+            exec perl bench/bench.pl --cert
         fi
         exec perl bench/bench.pl "$@"
         ;;

@@ -4,7 +4,7 @@
 # a plain `return 200` location of the same nginx: the ceiling.
 #
 #   perl bench/bench.pl [--duration 10] [--connections 64] [--pool 16]
-#                       [--workers 2] [--relaxed]
+#                       [--workers 2] [--relaxed] [--bot | --cert]
 use strict;
 use warnings;
 use FindBin;
@@ -17,10 +17,16 @@ use Mana::Test;
 my %o = (duration => 10, connections => 64, threads => 2, pool => 16,
          workers => 2, relaxed => 0, bot => 0);
 GetOptions(\%o, 'duration=i', 'connections=i', 'threads=i', 'pool=i',
-           'workers=i', 'relaxed', 'bot') or die "usage: see the top of $0\n";
+           'workers=i', 'relaxed', 'bot', 'cert') or die "usage: see the top of $0\n";
 
 Test::More->builder->no_ending(1);
 Test::More->builder->output('/dev/null') unless $ENV{MANA_BENCH_DEBUG};
+
+if ($o{cert}) {
+    require "$FindBin::Bin/bench_cert.pl";
+    bench_cert(\%o);
+    exit 0;
+}
 
 if ($o{bot}) {
     require "$FindBin::Bin/bench_bot.pl";
