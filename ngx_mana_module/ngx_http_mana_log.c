@@ -63,6 +63,7 @@ typedef struct {
 
     ngx_str_t                    doc;       /* a note or a trust list */
     unsigned                     found:1;
+    unsigned                     no_memory:1;
 } ngx_http_mana_log_ctx_t;
 
 
@@ -568,6 +569,7 @@ ngx_http_mana_log_rows(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
 
         ctx->doc.data = ngx_pnalloc(ctx->request->pool, len[0]);
         if (ctx->doc.data == NULL) {
+            ctx->no_memory = 1;
             return;
         }
 
@@ -632,6 +634,9 @@ ngx_http_mana_log_done(ngx_http_mana_db_job_t *job)
              : ngx_http_mana_log_text(r, NGX_HTTP_SERVICE_UNAVAILABLE,
                    "The log is unavailable right now: try again in a "
                    "minute.\n");
+
+    } else if (ctx->no_memory) {
+        rc = NGX_HTTP_INTERNAL_SERVER_ERROR;
 
     } else {
         rc = ngx_http_mana_log_reply(r, ctx);
