@@ -242,6 +242,15 @@ http {
             access_log off;
         }
 
+        # the public issuance log and the signed trust list
+        location /log/ {
+            mana_log;
+        }
+
+        location = /.well-known/mana/trust.json {
+            mana_trust_list;
+        }
+
         # the browser chat and the Graph stand-in: never in production
         location /mana/sandbox/ {
             mana_sandbox on;

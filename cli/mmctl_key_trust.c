@@ -2,7 +2,9 @@
 /*
  * "mmctl key trust-list": the signed trust list, built from every key as
  * one transaction saw them (lib/mana_trust.c has the format) and signed
- * with the root keys opened under the master key.
+ * with the root keys opened under the master key.  The signed bytes are
+ * stored in trust_list too, where the module serves the newest row as
+ * /.well-known/mana/trust.json.
  */
 
 #include <errno.h>
@@ -78,6 +80,38 @@ mmctl_key_write_file(mmctl_ctx_t *ctx, const char *path, const char *data,
     }
 
     return MMCTL_OK;
+}
+
+
+/* the document, as the module will serve it: the newest row wins */
+
+static int
+mmctl_key_trust_store(mmctl_ctx_t *ctx, long long version, int64_t issued_at,
+    const mana_buf_t *doc)
+{
+    int         rc;
+    mana_buf_t  sql;
+
+    mana_buf_init(&sql);
+    mana_buf_addf(&sql, "INSERT INTO trust_list (key_version, issued_at, "
+                  "document) VALUES (%lld, FROM_UNIXTIME(%lld), ", version,
+                  (long long) issued_at);
+    mana_buf_add_sql_bytes(&sql, doc->data, doc->len);
+    mana_buf_adds(&sql, ")");
+
+    if (mana_buf_failed(&sql)) {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+
+    } else if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0) {
+        rc = mmctl_query_error(ctx, "cannot store the trust list");
+
+    } else {
+        rc = MMCTL_OK;
+    }
+
+    mana_buf_free(&sql);
+
+    return rc;
 }
 
 
@@ -229,6 +263,12 @@ mmctl_key_trust_list(mmctl_ctx_t *ctx, mmctl_args_t *args)
     if (mana_trust_sign(&doc, &list, signers, nsigners, &err) != 0) {
         rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot sign the trust "
                          "list: %s", err);
+        goto done;
+    }
+
+    /* stored before it is shown: what is served is what was printed */
+    rc = mmctl_key_trust_store(ctx, version, list.issued_at, &doc);
+    if (rc != MMCTL_OK) {
         goto done;
     }
 

@@ -63,6 +63,8 @@ ngx_int_t ngx_http_mana_webhook_handler(ngx_http_request_t *r);
 void ngx_http_mana_webhook_process(ngx_http_request_t *r, ngx_str_t *body);
 ngx_int_t ngx_http_mana_health_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_verify_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mana_log_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mana_trust_list_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_sandbox_init(ngx_conf_t *cf);
 
 ngx_int_t ngx_http_mana_stats_init_conf(ngx_conf_t *cf,
