@@ -19,6 +19,8 @@ packages=(
     libcairo2-dev libpango1.0-dev fonts-noto-core fonts-dejavu-core
     poppler-utils zbar-tools qpdf
     wrk
+    # a worker that crashes in a test run has its core's backtrace printed
+    gdb
     # tests that check keys and signatures with code that is not mmctl's
     openssl python3-cryptography
     # the sandbox's browser test: headless Chromium driven by playwright-core,

@@ -691,6 +691,13 @@ ngx_http_mana_conv_step(ngx_http_mana_conv_group_t *g,
     snap = ngx_http_mana_catalogue();
     m = cm->m;
 
+    if (snap == NULL) {
+        /* a turn resumed after its effect: the worker may be exiting */
+        ngx_snprintf(g->error, sizeof(g->error),
+                     "the catalogue is not loaded%Z");
+        return NGX_BUSY;
+    }
+
     for ( ;; ) {
         ngx_memzero(&in, sizeof(mana_bot_input_t));
         in.to = m->phone ? m->phone : m->bsuid;
@@ -707,7 +714,7 @@ ngx_http_mana_conv_step(ngx_http_mana_conv_group_t *g,
 
         if (mana_bot_step(&snap->env, cm->state, &in, &g->out) != 0) {
             ngx_snprintf(g->error, sizeof(g->error), "the bot failed%Z");
-                return NGX_ERROR;
+            return NGX_ERROR;
         }
 
         json_decref(cm->state);
@@ -734,7 +741,7 @@ ngx_http_mana_conv_step(ngx_http_mana_conv_group_t *g,
         if (rc < 0) {
             ngx_snprintf(g->error, sizeof(g->error),
                          "the bot asked for an unknown effect%Z");
-                return NGX_ERROR;
+            return NGX_ERROR;
         }
 
         if (rc == 0) {

@@ -678,6 +678,16 @@ ngx_http_mana_db_advance(ngx_http_mana_db_conn_t *dc)
         job->conn = dc;
         ngx_http_mana_db_finish(job, NGX_OK);
 
+        /*
+         * A connection whose connect and first batch never had to wait
+         * has no nginx connection yet: it needs one to be watched.
+         */
+        if (dc->c == NULL && ngx_http_mana_db_attach(dc) != NGX_OK) {
+            job->conn = NULL;
+            ngx_http_mana_db_close(dc);
+            return -1;
+        }
+
         dc->c->read->ready = 0;
         if (ngx_handle_read_event(dc->c->read, 0) != NGX_OK) {
             job->conn = NULL;

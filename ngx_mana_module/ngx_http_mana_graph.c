@@ -252,6 +252,12 @@ ngx_http_mana_graph_send(ngx_http_mana_graph_t *graph,
         q = ngx_queue_head(&graph->idle);
         ngx_queue_remove(q);
         gc = ngx_queue_data(q, ngx_http_mana_graph_conn_t, queue);
+        /*
+         * Off the idle list, so no longer idle: a close before the start
+         * sets the phase must not take it off the list twice (with
+         * NGX_DEBUG a second ngx_queue_remove() dereferences NULL).
+         */
+        gc->phase = NGX_HTTP_MANA_GRAPH_WRITE;
         ngx_http_mana_graph_start(gc, req);
         return;
     }
@@ -855,7 +861,7 @@ ngx_http_mana_graph_done(ngx_http_mana_graph_conn_t *gc)
     c->read->cancelable = 1;
 
     if (ngx_handle_read_event(c->read, 0) != NGX_OK) {
-        ngx_queue_remove(&gc->queue);
+        /* it is idle: closing it takes it off the idle list */
         ngx_http_mana_graph_close(gc);
     }
 }

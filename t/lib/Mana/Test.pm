@@ -423,6 +423,37 @@ sub bad_log_lines {
            split /\n/, $self->error_log_text;
 }
 
+# The backtrace of each worker that crashed, from its core file (the test
+# config sets worker_rlimit_core and working_directory /tmp; where the
+# kernel writes it is kernel.core_pattern's choice): a crash seen once in
+# CI then names its line.
+sub crash_backtraces {
+    my ($self) = @_;
+    my ($gdb) = grep { -x } map { "$_/gdb" } split /:/, $ENV{PATH};
+    my $pattern = Mana::Test::slurp('/proc/sys/kernel/core_pattern') // '';
+    chomp $pattern;
+    my $dir = $pattern =~ m{^(/.*)/[^/]*$} ? $1 : '/tmp';
+    my @out;
+    for my $pid ($self->error_log_text =~ /worker process (\d+) exited on signal/g) {
+        my ($core) = grep { -f } ("$dir/core.$pid", "/tmp/core.$pid",
+                                  "$dir/core", '/tmp/core');
+        if (!$core) {
+            push @out, "worker $pid: no core file (kernel.core_pattern is "
+                       . "'$pattern')";
+            next;
+        }
+        if (!$gdb) {
+            push @out, "worker $pid: core in $core (gdb is not installed)";
+            next;
+        }
+        push @out, "worker $pid, $core:",
+            grep { !/^\s*$|^\[New LWP|^warning:/ } map { s/\n$//r }
+            `$gdb -batch -nx -ex 'bt full' /usr/sbin/nginx $core 2>&1 | head -200`;
+        unlink $core;    # a core is large; its backtrace is kept above
+    }
+    return @out;
+}
+
 sub sign { Mana::Test::sign_body($_[0]{app_secret}, $_[1]) }
 
 my $http = HTTP::Tiny->new(timeout => 30, keep_alive => 0);
@@ -845,7 +876,7 @@ sub finish_tests {
         my @bad = $n->bad_log_lines;
         ok(!@bad, "error.log of nginx on port $n->{port} has no alert, "
                   . "emerg or crashed worker")
-            or diag(join "\n", @bad);
+            or diag(join "\n", @bad, $n->crash_backtraces);
     }
     done_testing();
 }
