@@ -30,6 +30,9 @@ static const char  *mmctl_app_private_kinds[] = {
     "reference", NULL
 };
 
+static const char  *mmctl_app_approved[] = { "approved", "issued", NULL };
+static const char  *mmctl_app_rejected[] = { "rejected", NULL };
+
 /* the answers that are the holder's name and the relation's */
 #define MMCTL_APP_HOLDER    "name"
 #define MMCTL_APP_RELATION  "father_name"
@@ -484,11 +487,16 @@ done:
 }
 
 
-/* the new status and its history entries: "approved" then "issued" */
+/*
+ * The application's new status, and its history entries (NULL-terminated,
+ * in order: an approval is "approved" then "issued"), by the database user
+ * mmctl connected as.
+ */
 static int
 mmctl_app_record(mmctl_ctx_t *ctx, mmctl_app_t *app, const char *status,
-    const char *history, const char *note)
+    const char **history, const char *note)
 {
+    size_t       i;
     const char  *actor;
     mana_buf_t   sql;
 
@@ -509,12 +517,10 @@ mmctl_app_record(mmctl_ctx_t *ctx, mmctl_app_t *app, const char *status,
     mana_buf_adds(&sql, "INSERT INTO request_history (ref, status, note, "
                   "actor) VALUES ");
 
-    for ( ;; ) {
-        mana_buf_adds(&sql, "(");
+    for (i = 0; history[i]; i++) {
+        mana_buf_adds(&sql, i ? ", (" : "(");
         mana_buf_add_sql_text(&sql, app->ref, strlen(app->ref));
-        mana_buf_adds(&sql, ", ");
-        mana_buf_add_sql_text(&sql, history, strcspn(history, ","));
-        mana_buf_adds(&sql, ", ");
+        mana_buf_addf(&sql, ", '%s', ", history[i]);
 
         if (note) {
             mana_buf_add_sql_text(&sql, note, strlen(note));
@@ -523,18 +529,9 @@ mmctl_app_record(mmctl_ctx_t *ctx, mmctl_app_t *app, const char *status,
         }
 
         mana_buf_adds(&sql, ", ");
-        mana_buf_add_sql_text(&sql, actor, mana_utf8_prefix(actor,
-                                                            strlen(actor),
-                                                            64));
+        mana_buf_add_sql_text(&sql, actor,
+                              mana_utf8_prefix(actor, strlen(actor), 64));
         mana_buf_adds(&sql, ")");
-
-        history = strchr(history, ',');
-        if (history == NULL) {
-            break;
-        }
-
-        history++;
-        mana_buf_adds(&sql, ", ");
     }
 
     if (mana_buf_failed(&sql)
@@ -641,7 +638,7 @@ mmctl_app_approve(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
-    rc = mmctl_app_record(ctx, &app, "issued", "approved,issued", NULL);
+    rc = mmctl_app_record(ctx, &app, "issued", mmctl_app_approved, NULL);
     if (rc != MMCTL_OK) {
         goto done;
     }
@@ -752,7 +749,8 @@ mmctl_app_reject(mmctl_ctx_t *ctx, mmctl_args_t *args)
     rc = mmctl_app_lock(ctx, args->argv[0], &app);
 
     if (rc == MMCTL_OK) {
-        rc = mmctl_app_record(ctx, &app, "rejected", "rejected", reason);
+        rc = mmctl_app_record(ctx, &app, "rejected", mmctl_app_rejected,
+                              reason);
     }
 
     if (rc == MMCTL_OK) {

@@ -235,7 +235,8 @@ mmctl_cert_store(mmctl_ctx_t *ctx, mmctl_cert_req_t *req, EVP_PKEY *pkey,
     const unsigned char *kid, mana_buf_t *qr)
 {
     int                 rc;
-    char                iat_text[MANA_TIME_LEN + 1], exp_text[MANA_TIME_LEN + 1];
+    char                iat_text[MANA_TIME_LEN + 1];
+    char                exp_text[MANA_TIME_LEN + 1];
     int64_t             index;
     mana_buf_t          cose, sql;
     const char         *err;
