@@ -37,7 +37,7 @@ static const char  *mmctl_app_rejected[] = { "rejected", NULL };
 #define MMCTL_APP_HOLDER    "name"
 #define MMCTL_APP_RELATION  "father_name"
 
-/* the most a notification's placeholders may hold */
+/* the most placeholders a decision adds to {ref} and {service} */
 #define MMCTL_APP_VARS      5
 
 
