@@ -12,6 +12,7 @@
 
 #include <openssl/rand.h>
 
+#include "mmctl_cert.h"
 #include "mmctl_key.h"
 #include "mmctl_tlog.h"
 #include "mmctl_text.h"
@@ -48,12 +49,6 @@ static const mmctl_option_t  mmctl_cert_issue_options[] = {
     { "--doctype", NULL, 1 },
     { NULL, NULL, 0 }
 };
-
-
-/* the printed number as the column holds it */
-#define MMCTL_CERT_NUMBER_MAX  64
-/* one text claim: the certificate as a whole is bounded by mana_mm1_sign */
-#define MMCTL_CERT_TEXT_MAX    255
 
 
 static const mmctl_verb_t  mmctl_cert_verbs[] = {
@@ -155,12 +150,7 @@ mmctl_cert_exists(mmctl_ctx_t *ctx, const char *sql_head, const char *code,
 }
 
 
-/*
- * The office's active issuer key, opened: *kid and *pkey.  No key is
- * MMCTL_FAILED with a message that says how to make one.
- */
-
-static int
+int
 mmctl_cert_issuer(mmctl_ctx_t *ctx, const char *office,
     unsigned char *kid, EVP_PKEY **pkey)
 {
@@ -219,28 +209,177 @@ mmctl_cert_issuer(mmctl_ctx_t *ctx, const char *office,
 }
 
 
+int
+mmctl_cert_verify_host(mmctl_ctx_t *ctx, const char **host, char *source,
+    size_t size)
+{
+    int  rc;
+
+    rc = mmctl_conf_setting(ctx, "verify_host", host, source, size);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    if (*host == NULL || **host == '\0') {
+        return mmctl_error(ctx, MMCTL_CONFIG, "config", "no verify host: "
+                           "give --verify-host HOST, MANA_VERIFY_HOST or "
+                           "verify_host in the config file");
+    }
+
+    return MMCTL_OK;
+}
+
+
+int
+mmctl_cert_store(mmctl_ctx_t *ctx, mmctl_cert_req_t *req, EVP_PKEY *pkey,
+    const unsigned char *kid, mana_buf_t *qr)
+{
+    int                 rc;
+    char                iat_text[MANA_TIME_LEN + 1];
+    char                exp_text[MANA_TIME_LEN + 1];
+    int64_t             index;
+    mana_buf_t          cose, sql;
+    const char         *err;
+    mana_mm1_claims_t  *c;
+    unsigned char       leaf[MANA_TLOG_ISSUANCE_LEAF_LEN];
+
+    c = &req->claims;
+
+    c->iss.data = req->office;
+    c->iss.len = strlen(req->office);
+    c->iat = mmctl_key_now();
+    c->schema = MANA_MM1_SCHEMA;
+
+    if (c->exp != 0 && c->exp <= c->iat) {
+        return mmctl_usage_error(ctx, "--expires: the date has passed");
+    }
+
+    if (RAND_bytes(c->cti, MANA_MM1_CTI_LEN) != 1) {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "the random "
+                           "generator failed");
+    }
+
+    rc = mmctl_tlog_lock(ctx, &index);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    c->log_index = index;
+
+    mana_buf_init(&cose);
+    mana_buf_init(&sql);
+
+    if (mana_mm1_sign(&cose, c, pkey, &err) != 0) {
+        rc = mmctl_usage_error(ctx, "cannot sign the certificate: %s", err);
+        goto done;
+    }
+
+    if (mana_mm1_qr_text(qr, req->host, (unsigned char *) cose.data,
+                         cose.len)
+        != 0
+        || mana_buf_failed(qr))
+    {
+        rc = mmctl_error(ctx, MMCTL_CONFIG, "config", "verify host \"%s\" "
+                         "(from %s): letters, digits, '-', '.' and ':' only",
+                         req->host, req->host_source);
+        goto done;
+    }
+
+    mana_time_format(iat_text, c->iat);
+    iat_text[19] = '\0';
+    iat_text[10] = ' ';
+
+    mana_buf_adds(&sql, "INSERT INTO certificate (cti, kid, number, "
+                  "service_code, doc_type, citizen_id, application_ref, "
+                  "cose, issued_at, expires_at, log_index) VALUES (");
+    mana_buf_add_sql_bytes(&sql, c->cti, MANA_MM1_CTI_LEN);
+    mana_buf_adds(&sql, ", ");
+    mana_buf_add_sql_bytes(&sql, kid, MANA_MM1_KID_LEN);
+    mana_buf_adds(&sql, ", ");
+    mana_buf_add_sql_text(&sql, c->number.data, c->number.len);
+    mana_buf_adds(&sql, ", ");
+    mana_buf_add_sql_text(&sql, req->service, strlen(req->service));
+    mana_buf_addf(&sql, ", %lu, ", (unsigned long) c->doctype);
+
+    if (req->citizen) {
+        mana_buf_addf(&sql, "%llu, ", req->citizen);
+    } else {
+        mana_buf_adds(&sql, "NULL, ");
+    }
+
+    if (req->application) {
+        mana_buf_add_sql_text(&sql, req->application,
+                              strlen(req->application));
+        mana_buf_adds(&sql, ", ");
+    } else {
+        mana_buf_adds(&sql, "NULL, ");
+    }
+
+    mana_buf_add_sql_bytes(&sql, cose.data, cose.len);
+    mana_buf_addf(&sql, ", '%s', ", iat_text);
+
+    if (c->exp) {
+        mana_time_format(exp_text, c->exp);
+        exp_text[19] = '\0';
+        exp_text[10] = ' ';
+        mana_buf_addf(&sql, "'%s'", exp_text);
+    } else {
+        mana_buf_adds(&sql, "NULL");
+    }
+
+    mana_buf_addf(&sql, ", %lld)", (long long) index);
+
+    if (mana_buf_failed(&sql)) {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        goto done;
+    }
+
+    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0) {
+        rc = mmctl_query_error(ctx, "cannot store the certificate");
+        goto done;
+    }
+
+    if (mana_tlog_issuance_leaf(leaf, kid, (unsigned char *) cose.data,
+                                cose.len, (uint64_t) c->iat, c->doctype)
+        != 0)
+    {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot make the "
+                         "issuance leaf");
+        goto done;
+    }
+
+    rc = mmctl_tlog_append(ctx, index, leaf, sizeof(leaf));
+
+done:
+
+    mana_buf_free(&cose);
+    mana_buf_free(&sql);
+
+    return rc;
+}
+
+
 static int
 mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
-    int                 rc, i, began;
+    int                 rc, i, began, found;
     char                source[512], dept[MANA_TRUST_DEPT_MAX + 1];
     char                cti_hex[2 * MANA_MM1_CTI_LEN + 1], *end, *eq;
-    char                iat_text[MANA_TIME_LEN + 1], exp_text[MANA_TIME_LEN + 1];
+    char                exp_text[MANA_TIME_LEN + 1];
     const char         *v, *host, *to;
-    int64_t             index, exp;
+    int64_t             exp;
     size_t              nfacts, j;
     EVP_PKEY           *pkey;
-    mana_buf_t          cose, qr, sql;
-    mana_mm1_claims_t   c;
+    mana_buf_t          qr;
+    mmctl_cert_req_t    req;
+    mana_mm1_claims_t  *c;
     mana_mm1_fact_t     facts[MANA_MM1_MAX_FACTS];
-    const char         *err;
     unsigned long       doctype;
     unsigned long long  citizen;
     unsigned char       kid[MANA_MM1_KID_LEN];
-    unsigned char       leaf[MANA_TLOG_ISSUANCE_LEAF_LEN];
-    int                 found;
 
-    memset(&c, 0, sizeof(c));
+    memset(&req, 0, sizeof(req));
+    c = &req.claims;
 
     for (i = MMCTL_CERT_ISS_SERVICE; i <= MMCTL_CERT_ISS_HOLDER; i++) {
         if (i != MMCTL_CERT_ISS_TO && args->opt[i] == NULL) {
@@ -250,21 +389,21 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
     }
 
     rc = mmctl_cert_text(ctx, "--number", args->opt[MMCTL_CERT_ISS_NUMBER],
-                         MMCTL_CERT_NUMBER_MAX, &c.number);
+                         MMCTL_CERT_NUMBER_MAX, &c->number);
     if (rc != MMCTL_OK) {
         return rc;
     }
 
-    for (j = 0; j < c.number.len; j++) {
-        if ((unsigned char) c.number.data[j] < 0x21
-            || (unsigned char) c.number.data[j] > 0x7e)
+    for (j = 0; j < c->number.len; j++) {
+        if ((unsigned char) c->number.data[j] < 0x21
+            || (unsigned char) c->number.data[j] > 0x7e)
         {
             return mmctl_usage_error(ctx, "--number: printable ASCII only");
         }
     }
 
     rc = mmctl_cert_text(ctx, "--holder", args->opt[MMCTL_CERT_ISS_HOLDER],
-                         MMCTL_CERT_TEXT_MAX, &c.holder);
+                         MMCTL_CERT_TEXT_MAX, &c->holder);
     if (rc != MMCTL_OK) {
         return rc;
     }
@@ -272,7 +411,7 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
     if (args->opt[MMCTL_CERT_ISS_RELATION]) {
         rc = mmctl_cert_text(ctx, "--relation",
                              args->opt[MMCTL_CERT_ISS_RELATION],
-                             MMCTL_CERT_TEXT_MAX, &c.relation);
+                             MMCTL_CERT_TEXT_MAX, &c->relation);
         if (rc != MMCTL_OK) {
             return rc;
         }
@@ -310,8 +449,8 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
         nfacts++;
     }
 
-    c.facts = facts;
-    c.nfacts = nfacts;
+    c->facts = facts;
+    c->nfacts = nfacts;
 
     exp = 0;
 
@@ -330,6 +469,8 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
         }
     }
 
+    c->exp = exp;
+
     doctype = 1;
 
     if ((v = args->opt[MMCTL_CERT_ISS_DOCTYPE]) != NULL) {
@@ -341,16 +482,11 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
         }
     }
 
-    rc = mmctl_conf_setting(ctx, "verify_host", &host, source,
-                            sizeof(source));
+    c->doctype = doctype;
+
+    rc = mmctl_cert_verify_host(ctx, &host, source, sizeof(source));
     if (rc != MMCTL_OK) {
         return rc;
-    }
-
-    if (host == NULL || *host == '\0') {
-        return mmctl_error(ctx, MMCTL_CONFIG, "config", "no verify host: "
-                           "give --verify-host HOST, MANA_VERIFY_HOST or "
-                           "verify_host in the config file");
     }
 
     rc = mmctl_catalogue_connect(ctx);
@@ -408,27 +544,13 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
         return rc;
     }
 
-    c.iss.data = args->opt[MMCTL_CERT_ISS_OFFICE];
-    c.iss.len = strlen(c.iss.data);
-    c.iat = mmctl_key_now();
-    c.exp = exp;
-    c.schema = MANA_MM1_SCHEMA;
-    c.doctype = doctype;
+    req.service = args->opt[MMCTL_CERT_ISS_SERVICE];
+    req.office = args->opt[MMCTL_CERT_ISS_OFFICE];
+    req.citizen = citizen;
+    req.host = host;
+    req.host_source = source;
 
-    if (exp != 0 && exp <= c.iat) {
-        EVP_PKEY_free(pkey);
-        return mmctl_usage_error(ctx, "--expires: the date has passed");
-    }
-
-    if (RAND_bytes(c.cti, MANA_MM1_CTI_LEN) != 1) {
-        EVP_PKEY_free(pkey);
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "the random "
-                           "generator failed");
-    }
-
-    mana_buf_init(&cose);
     mana_buf_init(&qr);
-    mana_buf_init(&sql);
     began = 0;
 
     rc = mmctl_exec(ctx, "cannot start a transaction", "START TRANSACTION");
@@ -438,85 +560,7 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
 
     began = 1;
 
-    rc = mmctl_tlog_lock(ctx, &index);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    c.log_index = index;
-
-    if (mana_mm1_sign(&cose, &c, pkey, &err) != 0) {
-        rc = mmctl_usage_error(ctx, "cannot sign the certificate: %s", err);
-        goto done;
-    }
-
-    if (mana_mm1_qr_text(&qr, host, (unsigned char *) cose.data, cose.len)
-        != 0
-        || mana_buf_failed(&qr))
-    {
-        rc = mmctl_error(ctx, MMCTL_CONFIG, "config", "verify host \"%s\" "
-                         "(from %s): letters, digits, '-', '.' and ':' only",
-                         host, source);
-        goto done;
-    }
-
-    mana_time_format(iat_text, c.iat);
-    iat_text[19] = '\0';
-    iat_text[10] = ' ';
-
-    mana_buf_adds(&sql, "INSERT INTO certificate (cti, kid, number, "
-                  "service_code, doc_type, citizen_id, cose, issued_at, "
-                  "expires_at, log_index) VALUES (");
-    mana_buf_add_sql_bytes(&sql, c.cti, MANA_MM1_CTI_LEN);
-    mana_buf_adds(&sql, ", ");
-    mana_buf_add_sql_bytes(&sql, kid, MANA_MM1_KID_LEN);
-    mana_buf_adds(&sql, ", ");
-    mana_buf_add_sql_text(&sql, c.number.data, c.number.len);
-    mana_buf_adds(&sql, ", ");
-    mana_buf_add_sql_text(&sql, args->opt[MMCTL_CERT_ISS_SERVICE],
-                          strlen(args->opt[MMCTL_CERT_ISS_SERVICE]));
-    mana_buf_addf(&sql, ", %lu, ", doctype);
-
-    if (to) {
-        mana_buf_addf(&sql, "%llu, ", citizen);
-    } else {
-        mana_buf_adds(&sql, "NULL, ");
-    }
-
-    mana_buf_add_sql_bytes(&sql, cose.data, cose.len);
-    mana_buf_addf(&sql, ", '%s', ", iat_text);
-
-    if (exp) {
-        mana_time_format(exp_text, exp);
-        exp_text[19] = '\0';
-        exp_text[10] = ' ';
-        mana_buf_addf(&sql, "'%s'", exp_text);
-    } else {
-        mana_buf_adds(&sql, "NULL");
-    }
-
-    mana_buf_addf(&sql, ", %lld)", (long long) index);
-
-    if (mana_buf_failed(&sql)) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        goto done;
-    }
-
-    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0) {
-        rc = mmctl_query_error(ctx, "cannot store the certificate");
-        goto done;
-    }
-
-    if (mana_tlog_issuance_leaf(leaf, kid, (unsigned char *) cose.data,
-                                cose.len, (uint64_t) c.iat, doctype)
-        != 0)
-    {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot make the "
-                         "issuance leaf");
-        goto done;
-    }
-
-    rc = mmctl_tlog_append(ctx, index, leaf, sizeof(leaf));
+    rc = mmctl_cert_store(ctx, &req, pkey, kid, &qr);
     if (rc != MMCTL_OK) {
         goto done;
     }
@@ -528,19 +572,19 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
 
     began = 0;
 
-    mana_hex_encode(cti_hex, c.cti, MANA_MM1_CTI_LEN);
+    mana_hex_encode(cti_hex, c->cti, MANA_MM1_CTI_LEN);
     cti_hex[2 * MANA_MM1_CTI_LEN] = '\0';
 
     if (ctx->json) {
         printf("{\"id\":\"%s\",\"log_index\":%lld,\"qr\":", cti_hex,
-               (long long) index);
+               (long long) c->log_index);
         mmctl_json_strn(stdout, qr.data, qr.len);
         printf("}\n");
         ctx->json_done = 1;
 
     } else {
         printf("ID\t%s\nLOG_INDEX\t%lld\nQR\t%.*s\n", cti_hex,
-               (long long) index, (int) qr.len, qr.data);
+               (long long) c->log_index, (int) qr.len, qr.data);
     }
 
 done:
@@ -550,9 +594,7 @@ done:
     }
 
     EVP_PKEY_free(pkey);
-    mana_buf_free(&cose);
     mana_buf_free(&qr);
-    mana_buf_free(&sql);
 
     return rc;
 }

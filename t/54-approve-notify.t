@@ -1,0 +1,235 @@
+#!/usr/bin/env perl
+# From the chat to the certificate and back: citizens apply for an income
+# certificate through the signed webhook (real nginx, MariaDB and the mock
+# Graph API), an officer decides with mmctl, and the module's sender
+# delivers the decision.  Inside the 24-hour window the citizen gets the
+# free-form message with the certificate number and its verification
+# link; outside it the configured template goes instead; a rejection
+# carries its reason.  The expected texts are built here from
+# sql/seed/messages.json and the catalogue.
+use strict;
+use warnings;
+use utf8;
+use File::Temp qw(tempdir);
+use FindBin;
+use lib "$FindBin::Bin/lib";
+use Test::More;
+use Mana::Test qw(:DEFAULT slurp);
+
+my $TMP = tempdir('approve-notify-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+my $MK = "$TMP/master.key";
+my $HOST = 'verify.example.in';
+my $TEMPLATE = 'mana_update';
+
+delete $ENV{$_} for grep { /^MANA_(DB_|MASTER_KEY|VERIFY_HOST)/ } keys %ENV;
+
+my $db = start_mariadb();
+for (['service', 'import', "$Mana::Test::TOP/sql/seed/catalogue.json"],
+     ['i18n', 'import', "$Mana::Test::TOP/sql/seed/messages.json"]) {
+    my ($rc, $out) = $db->mmctl(@$_);
+    $rc == 0 or BAIL_OUT("seed: $out");
+}
+my $dbh = $db->dbh;
+my $graph = start_mock_graph();
+my $ngx = start_nginx($db, workers => 2, graph => $graph,
+    graph_extra => "mana_window_template $TEMPLATE;",
+    server_extra => 'location ^~ /C/ { mana_verify; }',
+    http_extra => 'mana_bot on; mana_catalogue_check 200ms; '
+                . 'mana_notice_url https://mana.example.gov.in/privacy; '
+                . 'mana_notice_version v1;');
+ok(wait_until(sub { my ($h) = $ngx->health; $h->{catalogue} && $h->{catalogue}{services} }, 30,
+              'the catalogue'), 'the workers loaded the demo catalogue');
+
+sub mmctl {
+    return $db->mmctl_run('--master-key-file', $MK, '--verify-host', $HOST, @_);
+}
+
+my $r = mmctl('key', 'init-master', $MK);
+is($r->{rc}, 0, 'key init-master') or diag($r->{err});
+
+my $messages = json_decode(slurp("$Mana::Test::TOP/sql/seed/messages.json"))->{messages};
+my ($rev_inc) = grep { $_->{code} eq 'REV-INC' }
+    @{ json_decode(slurp("$Mana::Test::TOP/sql/seed/catalogue.json"))->{services} };
+
+sub expected_text {
+    my ($lang, $key, %vars) = @_;
+    my $text = $messages->{$lang}{$key};
+    $vars{service} = $rev_inc->{name}{$lang} // $rev_inc->{name}{en};
+    $text =~ s/\{(\w+)\}/$vars{$1}/g;
+    return $text;
+}
+
+# --- citizens, through the webhook ---------------------------------------
+
+my $seq = 0;
+
+# every message the mock received for a phone
+sub received { my ($phone) = @_; map { json_decode($_->{body}) } grep { $_->{to} eq $phone } $graph->requests }
+
+sub ids {
+    my ($m) = @_;
+    my $a = $m->{interactive}{action} // {};
+    return (map({ $_->{reply}{id} } @{ $a->{buttons} // [] }),
+            map({ map { $_->{id} } @{ $_->{rows} } } @{ $a->{sections} // [] }));
+}
+sub text_of { my ($m) = @_; $m->{text}{body} // $m->{interactive}{body}{text} // '' }
+
+# one message from the citizen; the bot's replies once the mock has them
+sub post {
+    my ($phone, $msg) = @_;
+    my $before = () = received($phone);
+    $msg->{from} = $phone;
+    $msg->{id} = 'wamid.approve.' . $phone . '.' . ++$seq;
+    $msg->{timestamp} = '' . time;
+    my $body = json_encode(wh_payload(
+        contacts => [ { wa_id => $phone, user_id => "IN.$phone" } ],
+        messages => [ $msg ]));
+    my $res;
+    for (1 .. 50) {
+        $res = $ngx->post_webhook($body);
+        last if $res->{status} != 503;
+        select undef, undef, undef, 0.1;
+    }
+    is($res->{status}, 200, 'webhook answered 200') or return ();
+    wait_until(sub {
+        my ($queued) = $dbh->selectrow_array(
+            'SELECT COUNT(*) FROM outbox WHERE to_phone = ?', undef, $phone);
+        $queued > $before && scalar(() = received($phone)) >= $queued;
+    }, 15, 'the replies') or return ();
+    my @all = received($phone);
+    return @all[$before .. $#all];
+}
+sub say { post($_[0], { type => 'text', text => { body => $_[1] } }) }
+sub tap {
+    my ($phone, $id) = @_;
+    my $kind = $id =~ /^(lang|btn):/ ? 'button_reply' : 'list_reply';
+    post($phone, { type => 'interactive', interactive => { type => $kind,
+                   $kind => { id => $id, title => 'x' } } });
+}
+
+# a citizen applies for an income certificate in their language: the ref
+sub apply {
+    my ($phone, $lang, $name) = @_;
+    say($phone, 'Hi');
+    tap($phone, "lang:$lang");
+    tap($phone, 'btn:accept');
+    my @r = say($phone, 'REV-INC');
+    for my $a ($name, 'Suresh Kumar', 'Guntur', '85000') {
+        @r = say($phone, $a);
+    }
+    for (1 .. 8) {
+        last if grep { $_ eq 'btn:confirm' } map { ids($_) } @r;
+        @r = (grep { $_ eq 'btn:skip' } map { ids($_) } @r) ? tap($phone, 'btn:skip')
+                                                            : say($phone, 'skip');
+    }
+    @r = tap($phone, 'btn:confirm');
+    my ($ref) = join("\n", map { text_of($_) } @r) =~ /\b(REV-INC-\d{4}-\d{6})\b/;
+    ok($ref, "$phone applied: $ref") or diag(join "\n", map { text_of($_) } @r);
+    return $ref // 'none';
+}
+
+# the next message the mock receives for a phone, after the ones seen
+sub next_message {
+    my ($phone, $seen) = @_;
+    my @m;
+    wait_until(sub { @m = received($phone); @m > $seen }, 15, "a message to $phone");
+    return $m[$seen];
+}
+
+# --- approved inside the window: the free-form message -------------------
+
+my $lakshmi = '919200000001';
+my $ref = apply($lakshmi, 'te', 'లక్ష్మి దేవి');
+my ($office) = $dbh->selectrow_array(
+    'SELECT o.code FROM application a JOIN office o ON o.id = a.office_id WHERE a.ref = ?',
+    undef, $ref);
+ok($office, "routed to $office");
+$r = mmctl('key', 'generate', '--purpose', 'issuer', '--office', $office);
+is($r->{rc}, 0, "an issuer key for $office") or diag($r->{err});
+
+my $seen = () = received($lakshmi);
+$r = mmctl('--json', 'app', 'approve', $ref);
+is($r->{rc}, 0, 'mmctl app approve') or diag($r->{err});
+my $ok = json_decode($r->{out});
+like($ok->{qr}, qr{^HTTPS://\U$HOST\E/C/[A-Z2-7]+\z}, 'the certificate\'s QR text');
+
+my $m = next_message($lakshmi, $seen);
+is($m->{type}, 'text', 'inside the window: a free-form message');
+is($m->{text}{body},
+   expected_text('te', 'app.issued', ref => $ref, number => $ref, link => $ok->{qr}),
+   'in Telugu, with the certificate number and the verification link');
+like($m->{text}{body}, qr/\Q$ref\E/, 'the number is in it');
+like($m->{text}{body}, qr/\Q$ok->{qr}\E/, 'the link is in it');
+ok(wait_until(sub {
+    $dbh->selectrow_array(q{SELECT state = 2 FROM outbox WHERE to_phone = ?
+                            ORDER BY id DESC LIMIT 1}, undef, $lakshmi) }, 10, 'sent'),
+   'the outbox row is recorded as sent');
+
+# the link opens the verification page, which finds it genuine (the
+# workers load the new key on their timer)
+my ($b32) = $ok->{qr} =~ m{/C/([A-Z2-7]+)\z};
+my $verdict = '';
+wait_until(sub {
+    my $res = $ngx->request('GET', "/C/$b32", headers => { Accept => 'application/json' });
+    my $j = eval { json_decode($res->{content}) } // {};
+    $verdict = $j->{verdict} // "HTTP $res->{status}";
+    return $verdict eq 'genuine';
+}, 10, 'the verdict');
+is($verdict, 'genuine', 'the link opens the verification page: genuine');
+
+# --- approved outside the window: the template ---------------------------
+
+my $ravi = '919200000002';
+my $ref2 = apply($ravi, 'en', 'Ravi Kumar');
+$dbh->do(q{UPDATE citizen SET last_inbound_at = UTC_TIMESTAMP() - INTERVAL 25 HOUR
+           WHERE phone = ?}, undef, $ravi);
+$dbh->do(q{UPDATE message_in SET received_at = UTC_TIMESTAMP(3) - INTERVAL 25 HOUR,
+           sent_at = UTC_TIMESTAMP() - INTERVAL 25 HOUR WHERE sender_phone = ?}, undef, $ravi);
+
+$seen = () = received($ravi);
+$r = mmctl('--json', 'app', 'approve', $ref2);
+is($r->{rc}, 0, 'mmctl app approve, 25 hours after the last message') or diag($r->{err});
+$m = next_message($ravi, $seen);
+is($m->{type}, 'template', 'outside the window: the template');
+is($m->{template}{name}, $TEMPLATE, 'the configured one');
+is($m->{template}{language}{code}, 'en', "in the citizen's language");
+my $free = $dbh->selectrow_hashref(q{SELECT state, error_code, payload FROM outbox
+                                     WHERE to_phone = ? AND payload LIKE '%"type":"text"%'
+                                     ORDER BY id DESC LIMIT 1}, undef, $ravi);
+is(json_decode($free->{payload})->{text}{body},
+   expected_text('en', 'app.issued', ref => $ref2, number => $ref2,
+                 link => json_decode($r->{out})->{qr}),
+   'the free-form message was queued');
+is($free->{state}, 3, 'and not sent');
+is($free->{error_code}, 131047, 'because the window is closed');
+select undef, undef, undef, 0.5;
+is(scalar(grep { $_->{type} eq 'text' } (received($ravi))[$seen .. scalar(received($ravi)) - 1]),
+   0, 'Graph never got the free-form message');
+
+# --- rejected: the reason ------------------------------------------------
+
+my $sita = '919200000003';
+my $ref3 = apply($sita, 'en', 'Sita Devi');
+my $reason = 'The income proof is missing; please attach the tahsildar form';
+$seen = () = received($sita);
+$r = mmctl('app', 'reject', $ref3, '--reason', $reason);
+is($r->{rc}, 0, 'mmctl app reject') or diag($r->{err});
+$m = next_message($sita, $seen);
+is($m->{type}, 'text', 'the rejection: a free-form message');
+is($m->{text}{body}, expected_text('en', 'app.rejected', ref => $ref3, reason => $reason),
+   'with the reason');
+
+# the citizen asks for the status: the bot reads what mmctl wrote
+my @r = say($sita, "status $ref3");
+like(join("\n", map { text_of($_) } @r), qr/\Q$ref3\E/, 'status lookup answers');
+like(join("\n", map { text_of($_) } @r), qr/\Q$messages->{en}{'status.rejected'}\E/,
+     'and says rejected');
+
+# no decision changes what it already decided
+$seen = () = received($sita);
+$r = mmctl('app', 'approve', $ref3);
+is($r->{rc}, 1, 'approving the rejected application: exit 1');
+select undef, undef, undef, 0.5;
+is(scalar(() = received($sita)), $seen, 'and no message');
+
+finish_tests();
