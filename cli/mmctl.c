@@ -21,6 +21,7 @@ static const mmctl_noun_t  *mmctl_nouns[] = {
     &mmctl_noun_catalogue,
     &mmctl_noun_key,
     &mmctl_noun_cert,
+    &mmctl_noun_log,
     NULL
 };
 
