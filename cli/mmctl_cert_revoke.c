@@ -105,12 +105,16 @@ mmctl_cert_revoke(mmctl_ctx_t *ctx, mmctl_args_t *args)
         }
 
         rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "certificate %s is "
-                         "already %s%s%s%s%s: nothing changed", c->cti_hex,
+                         "already %s%s%s%s%s%s: nothing changed", c->cti_hex,
                          c->status, c->revoked_at >= 0 ? " (at " : "",
                          c->revoked_at >= 0 ? at : "",
-                         c->reason >= 0 ? ", " : "",
-                         c->reason >= 0
-                         ? mana_tlog_reason_name((unsigned) c->reason) : "");
+                         c->revoked_at >= 0 && c->reason >= 0
+                         && mana_tlog_reason_name((unsigned) c->reason)
+                         ? ", " : "",
+                         c->revoked_at >= 0 && c->reason >= 0
+                         && mana_tlog_reason_name((unsigned) c->reason)
+                         ? mana_tlog_reason_name((unsigned) c->reason) : "",
+                         c->revoked_at >= 0 ? ")" : "");
         goto done;
     }
 
