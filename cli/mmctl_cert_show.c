@@ -53,9 +53,8 @@ mmctl_cert_json_strn(const mana_mm1_str_t *s)
 /* the row's facts and the claims' as one object, in show's order */
 
 static json_t *
-mmctl_cert_json(const mmctl_cert_t *c,
-    const mana_mm1_parsed_t *p, const char *key_status, const char *qr,
-    int64_t now)
+mmctl_cert_json(const mmctl_cert_t *c, const mana_mm1_parsed_t *p,
+    const char *key_status, const char *qr, int64_t now)
 {
     size_t        i;
     json_t       *obj, *fields;

@@ -117,8 +117,6 @@ mmctl_cert_read_file(mmctl_ctx_t *ctx, const char *path, size_t max,
                            "trust list %s: %s", path, strerror(errno));
     }
 
-    ok = 1;
-
     while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
         if (out->len + n > max) {
             fclose(f);
