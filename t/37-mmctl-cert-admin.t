@@ -437,6 +437,49 @@ sub verify {
     is($j->{key_status}, 'revoked', 'the key\'s status is shown');
 }
 
+# An expired certificate, and a retired key's: signed here by lib/'s own
+# code (t/unit/mm1_issue.c) with a key whose public half is added to the
+# table as a retired key of another office.
+SKIP: {
+    my $tool = "$ROOT/build/t/mm1_issue";
+    skip "$tool is not built", 6 unless -x $tool;
+    my $now = time;
+    my $seed = unpack('H*', join '', map { chr(int rand 256) } 1 .. 32);
+    my $sign = sub {
+        my ($iat, $exp) = @_;
+        open my $fh, '-|', $tool, $seed, 'REV-VSP-COLL', $iat, $exp, 1,
+            'VSP-1', 'Retired Signer', '-', 0, 'caste=OC'
+            or die "$tool: $!";
+        my $line = <$fh>;
+        close $fh;
+        return { $line =~ /(\w+)=(\S+)/g };
+    };
+    my $old = $sign->($now - 86400 * 100, $now - 86400);
+    my $fine = $sign->($now - 86400 * 100, $now + 86400 * 100);
+    $dbh->do(q{INSERT INTO signing_key (kid, purpose, name, public_key,
+               private_sealed, status, valid_from, valid_until)
+               VALUES (UNHEX(?), 'issuer', 'REV-VSP-COLL', UNHEX(?), X'00',
+                       'retired', FROM_UNIXTIME(?), FROM_UNIXTIME(?))},
+             undef, $old->{kid}, $old->{pub}, $now - 86400 * 200,
+             $now - 86400 * 50);
+    $dbh->do('UPDATE key_version SET version = version + 1');
+    $r = run('key', 'trust-list', '-o', $TL);
+    is($r->{rc}, 0, 'the list with a retired key') or diag($r->{err});
+
+    my ($r2, $j) = verify($old->{b32}, '--trust-list', $TL, '--root',
+                          $root_pub);
+    is($r2->{rc}, 1, 'past its expiry: exit 1');
+    is($j->{verdict}, 'expired', 'past its expiry: expired');
+    is($j->{holder}, 'Retired Signer', 'past its expiry: the claims shown');
+
+    ($r2, $j) = verify($fine->{b32}, '--trust-list', $TL, '--root',
+                       $root_pub);
+    is($r2->{rc}, 0, 'signed by a retired key in its window: exit 0')
+        or diag($r2->{err});
+    is($j->{verdict}, 'genuine', 'signed by a retired key in its window: '
+       . 'genuine');
+}
+
 # ---------------------------------------------------------------------------
 # help
 
