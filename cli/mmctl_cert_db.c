@@ -236,17 +236,17 @@ mmctl_cert_find(mmctl_ctx_t *ctx, const char *id, int for_update,
 
     mana_buf_init(&where);
 
-    /* an id is never a number's spelling: numbers carry letters and '-' */
+    /* 24 hexadecimal digits may also be some office's way to number */
     if (n == 2 * MANA_MM1_CTI_LEN
         && mana_hex_decode(cti, id, MANA_MM1_CTI_LEN) == 0)
     {
         mana_buf_adds(&where, "c.cti = ");
         mana_buf_add_sql_bytes(&where, cti, MANA_MM1_CTI_LEN);
-
-    } else {
-        mana_buf_adds(&where, "c.number = ");
-        mana_buf_add_sql_text(&where, id, n);
+        mana_buf_adds(&where, " OR ");
     }
+
+    mana_buf_adds(&where, "c.number = ");
+    mana_buf_add_sql_text(&where, id, n);
 
     if (mana_buf_failed(&where)) {
         mana_buf_free(&where);
@@ -266,9 +266,9 @@ mmctl_cert_find(mmctl_ctx_t *ctx, const char *id, int for_update,
     }
 
     if (certs->n > 1) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "%zu certificates have "
-                         "the number %s: give the id of one (see \"mmctl "
-                         "cert list\")", certs->n, id);
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "%zu certificates are "
+                         "named %s: give the id of one (see \"mmctl cert "
+                         "list\")", certs->n, id);
         mmctl_certs_free(certs);
         return rc;
     }

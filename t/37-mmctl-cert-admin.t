@@ -480,6 +480,24 @@ SKIP: {
        . 'genuine');
 }
 
+# A number two certificates share names neither.
+{
+    my @dup = map {
+        my $r = run('--json', 'cert', 'issue', '--service', $SERVICE,
+                    '--office', 'REV-AKP-RDO', '--number', 'DUP-1',
+                    '--holder', "Twin $_");
+        is($r->{rc}, 0, "issue DUP-1 ($_)") or diag($r->{err});
+        json($r->{out});
+    } 1, 2;
+    refused('show a shared number', 1, qr/2 certificates are named DUP-1: give the id/,
+            'cert', 'show', 'DUP-1');
+    refused('revoke a shared number', 1, qr/2 certificates are named DUP-1/,
+            'cert', 'revoke', 'DUP-1', '--reason', 'withdrawn');
+    $r = run('--json', 'cert', 'show', $dup[1]{id});
+    is(json($r->{out})->{certificate}{holder}, 'Twin 2',
+       'show: each by its id');
+}
+
 # ---------------------------------------------------------------------------
 # help
 
