@@ -243,6 +243,34 @@ like($r->{err}, qr/no certificate/, 'verify an unknown certificate: says so');
     verify_ok('after the third checkpoint', '--cert', $late->{id});
 }
 
+# Checkpoints signed while certificates are issued: each one's root is the
+# root of exactly the leaves of its size.
+{
+    my @jobs;
+    for my $n (1 .. 6) {
+        push @jobs, $db->mmctl_start('--master-key-file', $MK,
+            '--verify-host', $HOST, 'cert', 'issue', '--service', $SERVICE,
+            '--office', $OFFICE, '--number', "REV-CCRC-2026-C$n",
+            '--holder', "Concurrent $n");
+        push @jobs, $db->mmctl_start('--master-key-file', $MK, 'log',
+                                     'checkpoint') if $n % 2;
+    }
+    my @res = map { $db->mmctl_finish($_) } @jobs;
+    is(scalar(grep { $_->{rc} != 0 } @res), 0,
+       'issues and checkpoints at once all succeed')
+        or diag(join "\n", map { $_->{err} } @res);
+    $r = run('log', 'checkpoint');
+    is($r->{rc}, 0, 'a checkpoint after them') or diag($r->{err});
+    my @leaves = map { $_->[0] } @{ $dbh->selectall_arrayref(
+        'SELECT leaf FROM tlog_leaf ORDER BY idx') };
+    my $rows = $dbh->selectall_arrayref(
+        'SELECT size, root FROM tlog_checkpoint ORDER BY size');
+    is(scalar(grep { mth(\@leaves, 0, $_->[0]) ne $_->[1] } @$rows), 0,
+       'every stored checkpoint\'s root is the root of its first leaves');
+    is($rows->[-1][0], scalar @leaves, 'the last one covers the whole log');
+    verify_ok('after concurrent issues and checkpoints');
+}
+
 # ---------------------------------------------------------------------------
 # Altered rows.
 
