@@ -22,6 +22,7 @@ static const mmctl_noun_t  *mmctl_nouns[] = {
     &mmctl_noun_key,
     &mmctl_noun_cert,
     &mmctl_noun_app,
+    &mmctl_noun_log,
     NULL
 };
 
@@ -97,9 +98,11 @@ static const char  mmctl_help[] =
 "  --master-key-file FILE\n"
 "                         the master key that seals the signing keys'\n"
 "                         private keys (64 hex digits, mode 0600); read\n"
-"                         only by the key commands that need it\n"
+"                         only by the commands that sign (key, cert\n"
+"                         issue, log checkpoint)\n"
 "  --verify-host HOST     the host of the certificates' QR codes\n"
-"                         (HTTPS://HOST/C/...), read by \"cert issue\"\n"
+"                         (HTTPS://HOST/C/...), read by \"cert issue\",\n"
+"                         \"cert show\" and \"cert pdf\"\n"
 "  --config FILE          config file (default /etc/mana/mmctl.conf,\n"
 "                         which may be absent)\n"
 "  --json                 print exactly one JSON document on stdout;\n"

@@ -153,6 +153,7 @@ extern const mmctl_noun_t  mmctl_noun_catalogue;
 extern const mmctl_noun_t  mmctl_noun_key;
 extern const mmctl_noun_t  mmctl_noun_cert;
 extern const mmctl_noun_t  mmctl_noun_app;
+extern const mmctl_noun_t  mmctl_noun_log;
 
 
 /* mmctl.c */

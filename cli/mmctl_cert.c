@@ -51,6 +51,41 @@ static const mmctl_option_t  mmctl_cert_issue_options[] = {
 };
 
 
+static const mmctl_option_t  mmctl_cert_list_options[] = {
+    { "--service", NULL, 1 },
+    { "--citizen", NULL, 1 },
+    { "--status", NULL, 1 },
+    { "--since", NULL, 1 },
+    { NULL, NULL, 0 }
+};
+
+static const mmctl_option_t  mmctl_cert_revoke_options[] = {
+    { "--reason", NULL, 1 },
+    { NULL, NULL, 0 }
+};
+
+static const mmctl_option_t  mmctl_cert_pdf_options[] = {
+    { "--output", "-o", 1 },
+    { NULL, NULL, 0 }
+};
+
+static const mmctl_option_t  mmctl_cert_verify_options[] = {
+    { "--trust-list", NULL, 1 },
+    { "--root", NULL, 1 },
+    { NULL, NULL, 0 }
+};
+
+static const mmctl_option_t  mmctl_cert_no_options[] = {
+    { NULL, NULL, 0 }
+};
+
+
+#define MMCTL_CERT_ID_HELP                                                    \
+"ID is the certificate's id (the cti, 24 hexadecimal digits, as \"cert\n"   \
+"issue\" prints it) or its printed number; a number that several\n"         \
+"certificates share is refused: give the id.\n"
+
+
 static const mmctl_verb_t  mmctl_cert_verbs[] = {
 
     { "issue", "--service CODE --office CODE --number N --holder NAME "
@@ -71,13 +106,116 @@ static const mmctl_verb_t  mmctl_cert_verbs[] = {
       "  {\"id\":..,\"log_index\":N,\"qr\":..}\n",
       mmctl_cert_issue_options, 0, 0, mmctl_cert_issue },
 
+    { "show", "ID",
+      "show a certificate: claims, key, status, log index, QR text",
+      "Shows the certificate ID: what it says (read from its own signed\n"
+      "bytes: office, number, holder, relation, fields, times), its\n"
+      "status (valid, expired, revoked or superseded; when revoked, when\n"
+      "and why), the key that signed it and that key's status, its log\n"
+      "index and its QR text (which needs the verify host, as \"cert\n"
+      "issue\").  An unknown ID is an error (exit 1).\n"
+      "\n"
+      MMCTL_CERT_ID_HELP
+      "\n"
+      "Output: FIELD VALUE rows (a field as fields.KEY); with --json\n"
+      "  {\"certificate\":{\"id\":..,\"number\":..,\"service\":..,\n"
+      "   \"doctype\":N,\"office\":..,\"holder\":..,\"relation\":..,\n"
+      "   \"fields\":{..},\"citizen\":..,\"issued_at\":..,\"expires_at\":..,\n"
+      "   \"status\":..,\"revoked_at\":..,\"revoke_reason\":..,\"kid\":..,\n"
+      "   \"key_status\":..,\"log_index\":N,\"qr\":..}}\n",
+      mmctl_cert_no_options, 1, 1, mmctl_cert_show },
+
+    { "list", "[--service CODE] [--citizen PHONE|ID] [--status S] "
+      "[--since TIME]",
+      "list certificates",
+      "Lists certificates, oldest first.  No holder names: \"cert show\"\n"
+      "has them.\n"
+      "\n"
+      "  --service CODE        only this service's\n"
+      "  --citizen PHONE|ID    only those issued to this citizen\n"
+      "  --status S            valid, expired, revoked or superseded\n"
+      "  --since TIME          issued at or after TIME (YYYY-MM-DD or\n"
+      "                        YYYY-MM-DDTHH:MM:SSZ, UTC)\n"
+      "\n"
+      "Output: ID NUMBER SERVICE STATUS ISSUED_AT EXPIRES_AT LOG_INDEX;\n"
+      "with --json {\"certificates\":[{\"id\":..,\"number\":..,\n"
+      "\"service\":..,\"doctype\":N,\"status\":..,\"issued_at\":..,\n"
+      "\"expires_at\":..,\"revoked_at\":..,\"log_index\":N},...]}\n",
+      mmctl_cert_list_options, 0, 0, mmctl_cert_list },
+
+    { "revoke", "ID --reason REASON",
+      "revoke a certificate and record it in the issuance log",
+      "Marks the certificate ID revoked and appends its revocation leaf\n"
+      "(kid, SHA-256 of the cti, the time, the reason) to the issuance log,\n"
+      "in one transaction that holds the log's lock: a certificate is\n"
+      "revoked exactly when the log says so.  Revoking a certificate that\n"
+      "is not valid (already revoked, or superseded) changes nothing and\n"
+      "exits 1.\n"
+      "\n"
+      "  --reason REASON   a code or its name: 0 unspecified,\n"
+      "                    1 key_compromise, 2 superseded,\n"
+      "                    3 issued_in_error, 4 withdrawn\n"
+      "\n"
+      MMCTL_CERT_ID_HELP
+      "\n"
+      "Output: ID RESULT REVOKED_AT REASON LOG_INDEX (the revocation leaf's\n"
+      "index); with --json {\"id\":..,\"result\":\"revoked\",\n"
+      "\"revoked_at\":..,\"reason\":..,\"log_index\":N}\n",
+      mmctl_cert_revoke_options, 1, 1, mmctl_cert_revoke },
+
+    { "pdf", "ID -o FILE",
+      "render a certificate as a PDF",
+      "Renders the certificate ID as the one-page A4 PDF the citizen\n"
+      "receives (docs/certificate-pdf.md): the department, office and\n"
+      "service names from the catalogue, the rest from the certificate's\n"
+      "own signed claims, the QR code of its QR text (which needs the\n"
+      "verify host).  The same certificate always gives the same bytes.\n"
+      "\n"
+      "  --output FILE, -o FILE   write it to FILE (replaced whole, mode\n"
+      "                           0600: it carries the holder's name), or\n"
+      "                           to stdout with \"-o -\"\n"
+      "\n"
+      MMCTL_CERT_ID_HELP
+      "\n"
+      "Output: ID FILE BYTES; with --json {\"id\":..,\"file\":..,\n"
+      "\"bytes\":N}; nothing but the PDF with \"-o -\"\n",
+      mmctl_cert_pdf_options, 1, 1, mmctl_cert_pdf },
+
+    { "verify", "QR --trust-list FILE [--root KEY]...",
+      "verify a certificate offline against the signed trust list",
+      "Verifies a certificate as any verifier would, offline: QR is its QR\n"
+      "text (HTTPS://HOST/C/BASE32, in either case, or the Base32 alone).\n"
+      "First the trust list FILE (as \"mmctl key trust-list\" writes it)\n"
+      "must carry a signature by a pinned root key that holds; then the\n"
+      "certificate's key is looked up in it and its signature, the key's\n"
+      "status and window at the issue time, and the expiry are checked.\n"
+      "The verdict is one of genuine, tampered, malformed, unknown_key,\n"
+      "key_revoked, key_not_valid (issued outside the key's window) and\n"
+      "expired.  The claims are shown only when the signature holds.\n"
+      "Revocation of a single certificate is not in the trust list: the\n"
+      "verification page and the issuance log tell it.\n"
+      "\n"
+      "  --trust-list FILE   the signed trust list\n"
+      "  --root KEY          a root public key to pin (base64url, as \"mmctl\n"
+      "                      key show\" prints it; repeatable); without it,\n"
+      "                      the database's root keys that are not revoked\n"
+      "\n"
+      "Exit 0 only for a genuine certificate; 1 for any other verdict or a\n"
+      "trust list that is missing or not signed by a pinned root.\n"
+      "\n"
+      "Output: FIELD VALUE rows; with --json {\"verdict\":..,\"valid\":B,\n"
+      "\"id\":..,\"office\":..,\"number\":..,\"holder\":..,\"relation\":..,\n"
+      "\"fields\":{..},\"issued_at\":..,\"expires_at\":..,\"log_index\":N,\n"
+      "\"kid\":..,\"key_status\":..,\"trust_list_version\":N}\n",
+      mmctl_cert_verify_options, 1, 1, mmctl_cert_verify },
+
     { NULL, NULL, NULL, NULL, NULL, 0, 0, NULL }
 };
 
 
 const mmctl_noun_t  mmctl_noun_cert = {
     "cert",
-    "certificates: issue",
+    "certificates: issue, show, list, revoke, pdf, verify",
     "Certificates that cannot be forged (docs/certificates.md): signed by\n"
     "an office's issuer key, each recorded in the public issuance log.\n",
     mmctl_cert_verbs

@@ -13,8 +13,25 @@
 #include "mana_buf.h"
 
 
+static int mmctl_tlog_state(mmctl_ctx_t *ctx, int lock, int64_t *size);
+
+
 int
 mmctl_tlog_lock(mmctl_ctx_t *ctx, int64_t *size)
+{
+    return mmctl_tlog_state(ctx, 1, size);
+}
+
+
+int
+mmctl_tlog_size(mmctl_ctx_t *ctx, int64_t *size)
+{
+    return mmctl_tlog_state(ctx, 0, size);
+}
+
+
+static int
+mmctl_tlog_state(mmctl_ctx_t *ctx, int lock, int64_t *size)
 {
     char           *end;
     MYSQL_RES      *res;
@@ -22,11 +39,15 @@ mmctl_tlog_lock(mmctl_ctx_t *ctx, int64_t *size)
     unsigned long long  v;
 
     if (mysql_query(ctx->mysql,
-                    "SELECT size FROM tlog_state WHERE id = 1 FOR UPDATE")
+                    lock ? "SELECT size FROM tlog_state WHERE id = 1 "
+                           "FOR UPDATE"
+                         : "SELECT size FROM tlog_state WHERE id = 1")
         != 0
         || (res = mysql_store_result(ctx->mysql)) == NULL)
     {
-        return mmctl_query_error(ctx, "cannot lock the issuance log");
+        return mmctl_query_error(ctx, lock ? "cannot lock the issuance log"
+                                           : "cannot read the issuance "
+                                             "log's size");
     }
 
     row = mysql_fetch_row(res);

@@ -21,6 +21,9 @@
  */
 int mmctl_tlog_lock(mmctl_ctx_t *ctx, int64_t *size);
 
+/* the size, read without a lock (in the caller's snapshot, if any) */
+int mmctl_tlog_size(mmctl_ctx_t *ctx, int64_t *size);
+
 /*
  * Appends leaf at index size (the size mmctl_tlog_lock() gave, in the same
  * transaction): its row, its stored hashes and the new size.

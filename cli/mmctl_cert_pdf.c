@@ -1,0 +1,377 @@
+
+/*
+ * "mmctl cert pdf": the certificate as the citizen receives it, rendered
+ * by lib/mana_pdf.c from the certificate's own signed claims and the
+ * catalogue's names for its department, office and service.  The render
+ * is a function of those alone (its dates are the issue time's), so a
+ * certificate gives the same bytes every time and PDFs need not be kept.
+ */
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "mmctl_cert.h"
+#include "mmctl_catalogue.h"
+#include "mana_pdf.h"
+
+
+/* the catalogue's names the page prints, NULL where there is none */
+typedef struct {
+    char        *text[6];
+} mmctl_cert_names_t;
+
+enum {
+    MMCTL_CERT_DEPT_EN = 0,
+    MMCTL_CERT_DEPT_TE,
+    MMCTL_CERT_OFFICE_EN,
+    MMCTL_CERT_OFFICE_TE,
+    MMCTL_CERT_TITLE_EN,
+    MMCTL_CERT_TITLE_TE
+};
+
+
+static void
+mmctl_cert_names_free(mmctl_cert_names_t *names)
+{
+    size_t  i;
+
+    for (i = 0; i < 6; i++) {
+        free(names->text[i]);
+        names->text[i] = NULL;
+    }
+}
+
+
+/* the row's columns into names->text[first..first + n) */
+
+static int
+mmctl_cert_names_query(mmctl_ctx_t *ctx, mana_buf_t *sql,
+    mmctl_cert_names_t *names, int first, int n)
+{
+    int             i;
+    MYSQL_RES      *res;
+    MYSQL_ROW       row;
+    unsigned long  *len;
+
+    if (mana_buf_failed(sql)) {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
+
+    if (mysql_real_query(ctx->mysql, sql->data, sql->len) != 0
+        || (res = mysql_store_result(ctx->mysql)) == NULL)
+    {
+        return mmctl_query_error(ctx, "cannot read the catalogue's names");
+    }
+
+    row = mysql_fetch_row(res);
+
+    if (row != NULL) {
+        len = mysql_fetch_lengths(res);
+
+        for (i = 0; i < n; i++) {
+            if (row[i] == NULL || len[i] == 0) {
+                continue;
+            }
+
+            names->text[first + i] = strndup(row[i], len[i]);
+
+            if (names->text[first + i] == NULL) {
+                mysql_free_result(res);
+                return mmctl_error(ctx, MMCTL_FAILED, "failed",
+                                   "out of memory");
+            }
+        }
+    }
+
+    mysql_free_result(res);
+
+    return MMCTL_OK;
+}
+
+
+static int
+mmctl_cert_names(mmctl_ctx_t *ctx, const mmctl_cert_t *c,
+    const mana_mm1_str_t *office, mmctl_cert_names_t *names)
+{
+    int         rc;
+    mana_buf_t  sql;
+
+    mana_buf_init(&sql);
+    mana_buf_adds(&sql, "SELECT JSON_UNQUOTE(JSON_EXTRACT(d.name, '$.en')), "
+                  "JSON_UNQUOTE(JSON_EXTRACT(d.name, '$.te')) "
+                  "FROM service s JOIN department d "
+                  "ON d.id = s.department_id WHERE s.code = ");
+    mana_buf_add_sql_text(&sql, c->service, strlen(c->service));
+
+    /* the department's names, then the service's as the title */
+    rc = mmctl_cert_names_query(ctx, &sql, names, MMCTL_CERT_DEPT_EN, 2);
+
+    if (rc == MMCTL_OK) {
+        mana_buf_free(&sql);
+        mana_buf_init(&sql);
+        mana_buf_adds(&sql, "SELECT JSON_UNQUOTE(JSON_EXTRACT(s.name, "
+                      "'$.en')), JSON_UNQUOTE(JSON_EXTRACT(s.name, '$.te')) "
+                      "FROM service s WHERE s.code = ");
+        mana_buf_add_sql_text(&sql, c->service, strlen(c->service));
+        rc = mmctl_cert_names_query(ctx, &sql, names, MMCTL_CERT_TITLE_EN,
+                                    2);
+    }
+
+    if (rc == MMCTL_OK) {
+        mana_buf_free(&sql);
+        mana_buf_init(&sql);
+        mana_buf_adds(&sql, "SELECT JSON_UNQUOTE(JSON_EXTRACT(name, '$.en')), "
+                      "JSON_UNQUOTE(JSON_EXTRACT(name, '$.te')) "
+                      "FROM office WHERE code = ");
+        mana_buf_add_sql_text(&sql, office->data, office->len);
+        rc = mmctl_cert_names_query(ctx, &sql, names, MMCTL_CERT_OFFICE_EN,
+                                    2);
+    }
+
+    mana_buf_free(&sql);
+
+    return rc;
+}
+
+
+/* data to path whole: a temporary file renamed over it, mode 0600 */
+
+static int
+mmctl_cert_write_file(mmctl_ctx_t *ctx, const char *path, const char *data,
+    size_t len)
+{
+    int    fd, ok;
+    char   tmp[4096];
+    FILE  *f;
+
+    if (strcmp(path, "-") == 0) {
+        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
+            return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write "
+                               "to stdout: %s", strerror(errno));
+        }
+
+        return MMCTL_OK;
+    }
+
+    if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path)
+        >= (int) sizeof(tmp))
+    {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "%s: the name is too "
+                           "long", path);
+    }
+
+    /* mkstemp's mode 0600: the page carries the holder's name */
+    fd = mkstemp(tmp);
+    if (fd == -1) {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: "
+                           "%s", path, strerror(errno));
+    }
+
+    f = fdopen(fd, "wb");
+    if (f == NULL) {
+        close(fd);
+        ok = 0;
+
+    } else {
+        ok = fwrite(data, 1, len, f) == len;
+        ok = (fclose(f) == 0) && ok;
+    }
+
+    if (!ok || rename(tmp, path) != 0) {
+        unlink(tmp);
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: "
+                           "%s", path, strerror(errno));
+    }
+
+    return MMCTL_OK;
+}
+
+
+int
+mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args)
+{
+    int                  rc;
+    char                 err[256], *values[MANA_MM1_MAX_FACTS + 1];
+    size_t               i, n;
+    const char          *output, *perr;
+    mana_buf_t           qr, pdf;
+    mmctl_cert_t        *c;
+    mmctl_certs_t        certs;
+    mana_pdf_doc_t       doc;
+    mana_pdf_field_t     fields[MANA_PDF_MAX_FIELDS];
+    mana_mm1_parsed_t   *p;
+    mmctl_cert_names_t   names;
+    char                *holder, *number;
+
+    output = args->opt[0];
+
+    if (output == NULL || *output == '\0') {
+        return mmctl_usage_error(ctx, "-o FILE is required (\"-o -\" for "
+                                 "stdout)");
+    }
+
+    rc = mmctl_catalogue_connect(ctx);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    rc = mmctl_cert_find(ctx, args->argv[0], 0, &certs, &c);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
+    memset(&names, 0, sizeof(names));
+    memset(values, 0, sizeof(values));
+    holder = NULL;
+    number = NULL;
+    mana_buf_init(&qr);
+    mana_buf_init(&pdf);
+
+    p = malloc(sizeof(mana_mm1_parsed_t));
+    if (p == NULL) {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        goto done;
+    }
+
+    if (mana_mm1_parse(p, c->cose, c->cose_len, &perr) != 0) {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "certificate %s: its "
+                         "stored bytes do not parse: %s", c->cti_hex, perr);
+        goto done;
+    }
+
+    rc = mmctl_cert_qr(ctx, c, &qr);
+    if (rc != MMCTL_OK) {
+        goto done;
+    }
+
+    mana_buf_add(&qr, "", 1);
+
+    rc = mmctl_cert_names(ctx, c, &p->claims.iss, &names);
+    if (rc != MMCTL_OK) {
+        goto done;
+    }
+
+    if (p->claims.nfacts + (p->claims.relation.len != 0)
+        > MANA_PDF_MAX_FIELDS)
+    {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "certificate %s: its "
+                         "relation and %zu facts make more than %d rows",
+                         c->cti_hex, p->claims.nfacts, MANA_PDF_MAX_FIELDS);
+        goto done;
+    }
+
+    /* the relation is a row of the table, before the facts */
+    n = 0;
+
+    if (p->claims.relation.len) {
+        values[n] = strndup(p->claims.relation.data, p->claims.relation.len);
+        fields[n].label_te = NULL;
+        fields[n].label_en = "Relation";
+        fields[n].value = values[n];
+        n++;
+    }
+
+    for (i = 0; i < p->claims.nfacts; i++) {
+        /* key and value, NUL-terminated, in one allocation */
+        values[n] = malloc(p->claims.facts[i].key.len + 1
+                           + p->claims.facts[i].value.len + 1);
+
+        if (values[n] == NULL) {
+            break;
+        }
+
+        memcpy(values[n], p->claims.facts[i].key.data,
+               p->claims.facts[i].key.len);
+        values[n][p->claims.facts[i].key.len] = '\0';
+        memcpy(values[n] + p->claims.facts[i].key.len + 1,
+               p->claims.facts[i].value.data, p->claims.facts[i].value.len);
+        values[n][p->claims.facts[i].key.len + 1
+                  + p->claims.facts[i].value.len] = '\0';
+
+        fields[n].label_te = NULL;
+        fields[n].label_en = values[n];
+        fields[n].value = values[n] + p->claims.facts[i].key.len + 1;
+        n++;
+    }
+
+    holder = strndup(p->claims.holder.data, p->claims.holder.len);
+    number = strndup(p->claims.number.data, p->claims.number.len);
+
+    if (holder == NULL || number == NULL || mana_buf_failed(&qr)
+        || (p->claims.relation.len && values[0] == NULL)
+        || (n < p->claims.nfacts + (p->claims.relation.len != 0)))
+    {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        goto done;
+    }
+
+    memset(&doc, 0, sizeof(doc));
+
+    doc.dept_en = names.text[MMCTL_CERT_DEPT_EN]
+                  ? names.text[MMCTL_CERT_DEPT_EN] : c->service;
+    doc.dept_te = names.text[MMCTL_CERT_DEPT_TE];
+    doc.office_en = names.text[MMCTL_CERT_OFFICE_EN];
+    doc.office_te = names.text[MMCTL_CERT_OFFICE_TE];
+    doc.title_en = names.text[MMCTL_CERT_TITLE_EN]
+                   ? names.text[MMCTL_CERT_TITLE_EN] : c->service;
+    doc.title_te = names.text[MMCTL_CERT_TITLE_TE];
+    doc.number = number;
+    doc.holder_name = holder;
+    doc.fields = fields;
+    doc.nfields = n;
+    doc.verify_url = qr.data;
+    doc.log_index = p->claims.log_index;
+    doc.issued_at = p->claims.iat;
+    doc.expires_at = p->claims.exp;
+
+    if (mana_pdf_init(NULL, 1, err, sizeof(err)) != 0) {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot start the PDF "
+                         "renderer: %s", err);
+        goto done;
+    }
+
+    if (mana_pdf_render(&doc, &pdf, err, sizeof(err)) != 0) {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot render "
+                         "certificate %s: %s", c->cti_hex, err);
+        mana_pdf_cleanup();
+        goto done;
+    }
+
+    mana_pdf_cleanup();
+
+    rc = mmctl_cert_write_file(ctx, output, pdf.data, pdf.len);
+    if (rc != MMCTL_OK) {
+        goto done;
+    }
+
+    if (strcmp(output, "-") != 0) {
+        if (ctx->json) {
+            printf("{\"id\":\"%s\",\"file\":", c->cti_hex);
+            mmctl_json_str(stdout, output);
+            printf(",\"bytes\":%zu}\n", pdf.len);
+            ctx->json_done = 1;
+
+        } else {
+            printf("ID\t%s\nFILE\t%s\nBYTES\t%zu\n", c->cti_hex, output,
+                   pdf.len);
+        }
+    }
+
+done:
+
+    for (i = 0; i <= MANA_MM1_MAX_FACTS; i++) {
+        free(values[i]);
+    }
+
+    free(holder);
+    free(number);
+    mmctl_cert_names_free(&names);
+    mana_buf_free(&qr);
+    mana_buf_free(&pdf);
+    free(p);
+    mmctl_certs_free(&certs);
+
+    return rc;
+}
