@@ -40,7 +40,18 @@ sub clients {
     map { my $s = IO::Socket::INET->new(PeerAddr => "127.0.0.1:$ngx->{port}") or die $!;
           $s->syswrite("POST /webhook HTTP/1.1\r\nHost: x\r\n"); $s } 1 .. $_[0];
 }
-sub settle { my $n = -1; while ($n != sockets()) { $n = sockets(); select undef, undef, undef, 0.3 } $n }
+# the worker's socket count once it has not moved for a second: a loaded
+# machine accepts a burst of clients over more than one look
+sub settle {
+    my ($n, $same) = (-1, 0);
+    while ($same < 4) {
+        my $now = sockets();
+        $same = $now == $n ? $same + 1 : 0;
+        $n = $now;
+        select undef, undef, undef, 0.25;
+    }
+    return $n;
+}
 
 # how many clients the worker can take (its own sockets use some of the 12)
 my @probe = clients(20);
