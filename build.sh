@@ -244,6 +244,12 @@ http {
             access_log off;
         }
 
+        # a certificate's verification page (the QR's link); mana_verify
+        # keeps the certificate out of the access log
+        location ^~ /C/ {
+            mana_verify;
+        }
+
         # the public issuance log and the signed trust list
         location /log/ {
             mana_log;
