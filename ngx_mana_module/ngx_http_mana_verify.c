@@ -31,6 +31,9 @@
 /* the Base32 text of the largest certificate */
 #define NGX_HTTP_MANA_VERIFY_MAX_B32  ((MANA_MM1_MAX_LEN * 8 + 4) / 5)
 
+/* the paper prints its dates in IST (India: one zone, no daylight saving) */
+#define NGX_HTTP_MANA_VERIFY_IST      (5 * 3600 + 30 * 60)
+
 
 typedef enum {
     NGX_HTTP_MANA_V_GENUINE = 0,
@@ -133,6 +136,12 @@ typedef struct {
     ngx_http_mana_verdict_e      verdict;
     const ngx_http_mana_key_t   *key;
     int64_t                      log_index;
+    /* from the catalogue, as the paper prints them; empty when unknown */
+    ngx_str_t                    service;
+    ngx_str_t                    service_en;
+    ngx_str_t                    service_te;
+    ngx_str_t                    office_en;
+    ngx_str_t                    office_te;
     unsigned                     in_log:1;
     unsigned                     json:1;
 } ngx_http_mana_verify_ctx_t;
@@ -141,6 +150,8 @@ typedef struct {
 static void ngx_http_mana_verify_redact(ngx_http_request_t *r);
 static void ngx_http_mana_verify_row(ngx_http_mana_db_job_t *job,
     ngx_uint_t stmt, MYSQL_RES *res);
+static void ngx_http_mana_verify_text(ngx_http_mana_verify_ctx_t *ctx,
+    ngx_str_t *to, const char *v, unsigned long n);
 static void ngx_http_mana_verify_looked_up(ngx_http_mana_db_job_t *job);
 static void ngx_http_mana_verify_cleanup(void *data);
 static ngx_int_t ngx_http_mana_verify_reply(ngx_http_request_t *r,
@@ -268,8 +279,18 @@ ngx_http_mana_verify_handler(ngx_http_request_t *r)
     mana_buf_init(&sql);
     mana_buf_adds(&sql, "SELECT c.status, c.log_index, c.cose = ");
     mana_buf_add_sql_bytes(&sql, ctx->cose, ctx->len);
-    mana_buf_adds(&sql, ", l.leaf FROM certificate c LEFT JOIN tlog_leaf l "
-                        "ON l.idx = c.log_index WHERE c.cti = ");
+    mana_buf_adds(&sql, ", l.leaf, c.service_code, "
+                        "JSON_VALUE(s.name, '$.en'), "
+                        "JSON_VALUE(s.name, '$.te'), "
+                        "JSON_VALUE(o.name, '$.en'), "
+                        "JSON_VALUE(o.name, '$.te') "
+                        "FROM certificate c LEFT JOIN tlog_leaf l "
+                        "ON l.idx = c.log_index "
+                        "LEFT JOIN service s ON s.code = c.service_code "
+                        "LEFT JOIN office o ON o.code = ");
+    mana_buf_add_sql_text(&sql, ctx->parsed->claims.iss.data,
+                          ctx->parsed->claims.iss.len);
+    mana_buf_adds(&sql, " WHERE c.cti = ");
     mana_buf_add_sql_bytes(&sql, ctx->parsed->claims.cti, MANA_MM1_CTI_LEN);
 
     cln = ngx_pool_cleanup_add(r->pool, 0);
@@ -384,9 +405,34 @@ ngx_http_mana_verify_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
     ctx->in_log = 1;
     ctx->log_index = row[1] ? (int64_t) strtoll(row[1], NULL, 10) : -1;
 
+    /* what the paper's title and header say: a failed copy shows less */
+    ngx_http_mana_verify_text(ctx, &ctx->service, row[4], len[4]);
+    ngx_http_mana_verify_text(ctx, &ctx->service_en, row[5], len[5]);
+    ngx_http_mana_verify_text(ctx, &ctx->service_te, row[6], len[6]);
+    ngx_http_mana_verify_text(ctx, &ctx->office_en, row[7], len[7]);
+    ngx_http_mana_verify_text(ctx, &ctx->office_te, row[8], len[8]);
+
     if (row[0] && ngx_strcmp(row[0], "valid") != 0) {
         ctx->verdict = NGX_HTTP_MANA_V_REVOKED;
     }
+}
+
+
+static void
+ngx_http_mana_verify_text(ngx_http_mana_verify_ctx_t *ctx, ngx_str_t *to,
+    const char *v, unsigned long n)
+{
+    if (v == NULL || n == 0) {
+        return;
+    }
+
+    to->data = ngx_pnalloc(ctx->request->pool, n);
+    if (to->data == NULL) {
+        return;
+    }
+
+    ngx_memcpy(to->data, v, n);
+    to->len = n;
 }
 
 
@@ -422,14 +468,22 @@ ngx_http_mana_verify_cleanup(void *data)
 }
 
 
+/* the day in India: JSON as YYYY-MM-DD, the page as the paper, DD-MM-YYYY */
 static void
-ngx_http_mana_verify_date(mana_buf_t *b, int64_t t)
+ngx_http_mana_verify_date(mana_buf_t *b, int64_t t, ngx_uint_t paper)
 {
     ngx_tm_t  tm;
 
-    ngx_gmtime((time_t) t, &tm);
-    mana_buf_addf(b, "%04d-%02d-%02d", tm.ngx_tm_year, tm.ngx_tm_mon,
-                  tm.ngx_tm_mday);
+    ngx_gmtime((time_t) (t + NGX_HTTP_MANA_VERIFY_IST), &tm);
+
+    if (paper) {
+        mana_buf_addf(b, "%02d-%02d-%04d", tm.ngx_tm_mday, tm.ngx_tm_mon,
+                      tm.ngx_tm_year);
+
+    } else {
+        mana_buf_addf(b, "%04d-%02d-%02d", tm.ngx_tm_year, tm.ngx_tm_mon,
+                      tm.ngx_tm_mday);
+    }
 }
 
 
@@ -469,12 +523,12 @@ ngx_http_mana_verify_json(mana_buf_t *b, ngx_http_mana_verify_ctx_t *ctx)
 
         mana_buf_addf(b, ",\"document_type\":%llu,\"issued_at\":\"",
                       (unsigned long long) c->doctype);
-        ngx_http_mana_verify_date(b, c->iat);
+        ngx_http_mana_verify_date(b, c->iat, 0);
         mana_buf_adds(b, "\"");
 
         if (c->exp) {
             mana_buf_adds(b, ",\"expires_at\":\"");
-            ngx_http_mana_verify_date(b, c->exp);
+            ngx_http_mana_verify_date(b, c->exp, 0);
             mana_buf_adds(b, "\"");
         }
 
@@ -519,10 +573,44 @@ ngx_http_mana_verify_row_html(mana_buf_t *b, const char *en, const char *te,
 }
 
 
+/* a name in English over the same in Telugu, then a code when given */
+static void
+ngx_http_mana_verify_row_names(mana_buf_t *b, const char *en, const char *te,
+    ngx_str_t *name_en, ngx_str_t *name_te, ngx_str_t *code)
+{
+    const char  *br;
+
+    mana_buf_addf(b, "<tr><th>%s<br><span lang=\"te\">%s</span></th><td>",
+                  en, te);
+
+    br = "";
+
+    if (name_en->len) {
+        mana_buf_add_html(b, (char *) name_en->data, name_en->len);
+        br = "<br>";
+    }
+
+    if (name_te->len) {
+        mana_buf_addf(b, "%s<span lang=\"te\">", br);
+        mana_buf_add_html(b, (char *) name_te->data, name_te->len);
+        mana_buf_adds(b, "</span>");
+        br = "<br>";
+    }
+
+    if (code && code->len) {
+        mana_buf_adds(b, br);
+        mana_buf_add_html(b, (char *) code->data, code->len);
+    }
+
+    mana_buf_adds(b, "</td></tr>\n");
+}
+
+
 static void
 ngx_http_mana_verify_html(mana_buf_t *b, ngx_http_mana_verify_ctx_t *ctx)
 {
     size_t                         i;
+    ngx_str_t                      iss;
     mana_buf_t                     d;
     mana_mm1_claims_t             *c;
     ngx_http_mana_verdict_text_t  *t;
@@ -557,6 +645,17 @@ ngx_http_mana_verify_html(mana_buf_t *b, ngx_http_mana_verify_ctx_t *ctx)
         c = &ctx->parsed->claims;
 
         mana_buf_adds(b, "<table>\n");
+
+        /* the paper's title: the service's name, or its code */
+        if (ctx->service.len) {
+            ngx_http_mana_verify_row_names(b, "Certificate",
+                "\xe0\xb0\xa7\xe0\xb1\x8d\xe0\xb0\xb0\xe0\xb1\x81\xe0\xb0\xb5"
+                "\xe0\xb0\xaa\xe0\xb0\xa4\xe0\xb1\x8d\xe0\xb0\xb0\xe0\xb0\x82",
+                &ctx->service_en, &ctx->service_te,
+                ctx->service_en.len || ctx->service_te.len
+                ? NULL : &ctx->service);
+        }
+
         ngx_http_mana_verify_row_html(b, "Name", "\xe0\xb0\xaa\xe0\xb1\x87"
                                       "\xe0\xb0\xb0\xe0\xb1\x81",
                                       c->holder.data, c->holder.len);
@@ -572,14 +671,18 @@ ngx_http_mana_verify_html(mana_buf_t *b, ngx_http_mana_verify_ctx_t *ctx)
             "\xe0\xb0\xaa\xe0\xb0\xa4\xe0\xb1\x8d\xe0\xb0\xb0\xe0\xb0\x82 "
             "\xe0\xb0\xb8\xe0\xb0\x82\xe0\xb0\x96\xe0\xb1\x8d\xe0\xb0\xaf",
             c->number.data, c->number.len);
-        ngx_http_mana_verify_row_html(b, "Issued by",
+        /* the office by the name on the paper, and the signed code */
+        iss.data = (u_char *) c->iss.data;
+        iss.len = c->iss.len;
+        ngx_http_mana_verify_row_names(b, "Issued by",
             "\xe0\xb0\x9c\xe0\xb0\xbe\xe0\xb0\xb0\xe0\xb1\x80 \xe0\xb0\x9a"
             "\xe0\xb1\x87\xe0\xb0\xb8\xe0\xb0\xbf\xe0\xb0\xa8 \xe0\xb0\x95"
             "\xe0\xb0\xbe\xe0\xb0\xb0\xe0\xb1\x8d\xe0\xb0\xaf\xe0\xb0\xbe"
-            "\xe0\xb0\xb2\xe0\xb0\xaf\xe0\xb0\x82", c->iss.data, c->iss.len);
+            "\xe0\xb0\xb2\xe0\xb0\xaf\xe0\xb0\x82", &ctx->office_en,
+            &ctx->office_te, &iss);
 
         mana_buf_init(&d);
-        ngx_http_mana_verify_date(&d, c->iat);
+        ngx_http_mana_verify_date(&d, c->iat, 1);
         ngx_http_mana_verify_row_html(b, "Issued on",
             "\xe0\xb0\x9c\xe0\xb0\xbe\xe0\xb0\xb0\xe0\xb1\x80 \xe0\xb0\xa4"
             "\xe0\xb1\x87\xe0\xb0\xa6\xe0\xb1\x80", d.data ? d.data : "",
@@ -588,7 +691,7 @@ ngx_http_mana_verify_html(mana_buf_t *b, ngx_http_mana_verify_ctx_t *ctx)
 
         if (c->exp) {
             mana_buf_init(&d);
-            ngx_http_mana_verify_date(&d, c->exp);
+            ngx_http_mana_verify_date(&d, c->exp, 1);
             ngx_http_mana_verify_row_html(b, "Valid until",
                 "\xe0\xb0\x9a\xe0\xb1\x86\xe0\xb0\xb2\xe0\xb1\x8d\xe0\xb0"
                 "\xb2\xe0\xb1\x81\xe0\xb0\xac\xe0\xb0\xbe\xe0\xb0\x9f\xe0"
@@ -622,7 +725,29 @@ ngx_http_mana_verify_html(mana_buf_t *b, ngx_http_mana_verify_ctx_t *ctx)
 
         mana_buf_adds(b, "</table>\n<p class=\"note\">Compare these facts "
                          "with the paper: a genuine code on a changed paper "
-                         "is still a forgery.</p>\n");
+                         "is still a forgery.</p>\n<p class=\"note\" "
+                         "lang=\"te\">"
+                         "\xe0\xb0\x88 \xe0\xb0\xb5\xe0\xb0\xbf\xe0\xb0\xb5"
+                         "\xe0\xb0\xb0\xe0\xb0\xbe\xe0\xb0\xb2\xe0\xb0\xa8"
+                         "\xe0\xb1\x81 \xe0\xb0\x95\xe0\xb0\xbe\xe0\xb0\x97"
+                         "\xe0\xb0\xbf\xe0\xb0\xa4\xe0\xb0\x82\xe0\xb0\xaa"
+                         "\xe0\xb1\x88 \xe0\xb0\x89\xe0\xb0\xa8\xe0\xb1\x8d"
+                         "\xe0\xb0\xa8\xe0\xb0\xb5\xe0\xb0\xbe\xe0\xb0\x9f"
+                         "\xe0\xb0\xbf\xe0\xb0\xa4\xe0\xb1\x8b \xe0\xb0\xb8"
+                         "\xe0\xb0\xb0\xe0\xb0\xbf\xe0\xb0\xaa\xe0\xb1\x8b"
+                         "\xe0\xb0\xb2\xe0\xb1\x8d\xe0\xb0\x9a\xe0\xb0\x82"
+                         "\xe0\xb0\xa1\xe0\xb0\xbf: \xe0\xb0\xae\xe0\xb0\xbe"
+                         "\xe0\xb0\xb0\xe0\xb1\x8d\xe0\xb0\x9a\xe0\xb0\xbf"
+                         "\xe0\xb0\xa8 \xe0\xb0\x95\xe0\xb0\xbe\xe0\xb0\x97"
+                         "\xe0\xb0\xbf\xe0\xb0\xa4\xe0\xb0\x82\xe0\xb0\xaa"
+                         "\xe0\xb1\x88 \xe0\xb0\xa8\xe0\xb0\xbf\xe0\xb0\x9c"
+                         "\xe0\xb0\xae\xe0\xb1\x88\xe0\xb0\xa8 \xe0\xb0\x95"
+                         "\xe0\xb1\x8b\xe0\xb0\xa1\xe0\xb1\x8d \xe0\xb0\x89"
+                         "\xe0\xb0\xa8\xe0\xb1\x8d\xe0\xb0\xa8\xe0\xb0\xbe "
+                         "\xe0\xb0\x85\xe0\xb0\xa6\xe0\xb0\xbf \xe0\xb0\xa8"
+                         "\xe0\xb0\x95\xe0\xb0\xbf\xe0\xb0\xb2\xe0\xb1\x80"
+                         "\xe0\xb0\xaf\xe0\xb1\x87."
+                         "</p>\n");
     }
 
     mana_buf_adds(b, "</main></body></html>\n");
