@@ -363,6 +363,14 @@ check_proof('covered revocation', 'revocation', $s->{revocation},
             $cert{'revoked later'}{rindex},
             check_checkpoint('covered revocation', $s->{checkpoint}));
 
+# superseded is set by no mmctl verb yet: the row says it, and so does the
+# answer, ahead of the expiry
+$dbh->do("UPDATE certificate SET status = 'superseded', expires_at = ?"
+         . ' WHERE cti = UNHEX(?)', undef, '2020-01-01 00:00:00',
+         $cert{pending}{cti});
+is(status_of('superseded', $cert{pending})->{status}, 'superseded',
+   'superseded: status superseded, though expired too');
+
 # upper-case hex is the same certificate, echoed in lower case
 $r = get(uc("$KID/$cert{valid}{cti}"));
 is($r->{status}, 200, 'upper-case hex: 200');
