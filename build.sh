@@ -259,6 +259,11 @@ http {
             mana_trust_list;
         }
 
+        # a certificate's status, with proofs from the log
+        location ^~ /api/v1/status/ {
+            mana_status;
+        }
+
         # the browser chat and the Graph stand-in: never in production
         location /mana/sandbox/ {
             mana_sandbox on;

@@ -139,9 +139,12 @@ mmctl_cert_revoke(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
+    /* the index lets the status API prove the revocation by one lookup */
     mana_buf_addf(&sql, "UPDATE certificate SET status = 'revoked', "
-                  "revoked_at = '%s', revoke_reason = %u WHERE id = %llu "
-                  "AND status = 'valid'", at_sql, reason, c->id);
+                  "revoked_at = '%s', revoke_reason = %u, "
+                  "revocation_index = %lld WHERE id = %llu "
+                  "AND status = 'valid'", at_sql, reason, (long long) index,
+                  c->id);
 
     if (mana_buf_failed(&sql)) {
         rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");

@@ -85,11 +85,6 @@ static ngx_int_t ngx_http_mana_log_reply(ngx_http_request_t *r,
     ngx_http_mana_log_ctx_t *ctx);
 static ngx_int_t ngx_http_mana_log_text(ngx_http_request_t *r,
     ngx_uint_t status, const char *text);
-static ngx_int_t ngx_http_mana_log_json_error(ngx_http_request_t *r,
-    ngx_uint_t status, const char *code, const char *fmt, ...);
-static ngx_int_t ngx_http_mana_log_send(ngx_http_request_t *r,
-    ngx_uint_t status, const char *type, const char *cache, u_char *body,
-    size_t len);
 
 
 ngx_int_t
@@ -940,7 +935,9 @@ ngx_http_mana_log_text(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-static ngx_int_t
+/* shared with the status API, whose errors read alike */
+
+ngx_int_t
 ngx_http_mana_log_json_error(ngx_http_request_t *r, ngx_uint_t status,
     const char *code, const char *fmt, ...)
 {
@@ -975,7 +972,7 @@ ngx_http_mana_log_json_error(ngx_http_request_t *r, ngx_uint_t status,
 }
 
 
-static ngx_int_t
+ngx_int_t
 ngx_http_mana_log_send(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, const char *cache, u_char *body, size_t len)
 {

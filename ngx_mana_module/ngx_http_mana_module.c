@@ -318,6 +318,13 @@ static ngx_command_t  ngx_http_mana_commands[] = {
       0,
       (void *) ngx_http_mana_trust_list_handler },
 
+    { ngx_string("mana_status"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mana_handler_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      (void *) ngx_http_mana_status_handler },
+
     { ngx_string("mana_app_secret_file"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_mana_secret_file,

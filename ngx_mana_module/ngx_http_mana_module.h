@@ -65,6 +65,12 @@ ngx_int_t ngx_http_mana_health_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_verify_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_log_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_trust_list_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mana_status_handler(ngx_http_request_t *r);
+/* a public document: Cache-Control as given, readable from any origin */
+ngx_int_t ngx_http_mana_log_send(ngx_http_request_t *r, ngx_uint_t status,
+    const char *type, const char *cache, u_char *body, size_t len);
+ngx_int_t ngx_http_mana_log_json_error(ngx_http_request_t *r,
+    ngx_uint_t status, const char *code, const char *fmt, ...);
 ngx_int_t ngx_http_mana_sandbox_init(ngx_conf_t *cf);
 
 ngx_int_t ngx_http_mana_stats_init_conf(ngx_conf_t *cf,
