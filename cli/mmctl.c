@@ -23,6 +23,7 @@ static const mmctl_noun_t  *mmctl_nouns[] = {
     &mmctl_noun_cert,
     &mmctl_noun_app,
     &mmctl_noun_log,
+    &mmctl_noun_records,
     NULL
 };
 
@@ -99,10 +100,12 @@ static const char  mmctl_help[] =
 "                         the master key that seals the signing keys'\n"
 "                         private keys (64 hex digits, mode 0600); read\n"
 "                         only by the commands that sign (key, cert\n"
-"                         issue, log checkpoint)\n"
+"                         issue, app approve, log checkpoint, records\n"
+"                         import)\n"
 "  --verify-host HOST     the host of the certificates' QR codes\n"
 "                         (HTTPS://HOST/C/...), read by \"cert issue\",\n"
-"                         \"cert show\" and \"cert pdf\"\n"
+"                         \"cert show\", \"cert pdf\", \"app approve\" and\n"
+"                         \"records import\"\n"
 "  --config FILE          config file (default /etc/mana/mmctl.conf,\n"
 "                         which may be absent)\n"
 "  --json                 print exactly one JSON document on stdout;\n"

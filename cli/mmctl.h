@@ -154,6 +154,7 @@ extern const mmctl_noun_t  mmctl_noun_key;
 extern const mmctl_noun_t  mmctl_noun_cert;
 extern const mmctl_noun_t  mmctl_noun_app;
 extern const mmctl_noun_t  mmctl_noun_log;
+extern const mmctl_noun_t  mmctl_noun_records;
 
 
 /* mmctl.c */

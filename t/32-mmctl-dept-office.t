@@ -480,7 +480,7 @@ SKIP: {
        'the completion file loads in bash');
     is($complete->('mmctl', 'de'), 'dept', 'completes a noun');
     is($complete->('mmctl', ''),
-       'db dept office i18n service catalogue key cert app log',
+       'db dept office i18n service catalogue key cert app log records',
        'offers every noun');
     is($complete->('mmctl', 'dept', 'up'), 'update', 'completes a verb');
     is($complete->('mmctl', '--socket', '/x', 'office', ''),
