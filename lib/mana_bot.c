@@ -524,6 +524,11 @@ mana_bot_on_result(mana_bot_t *b, const char *pending)
         return;
     }
 
+    if (strcmp(pending, "records") == 0 || strcmp(pending, "instant") == 0) {
+        mana_bot_instant_result(b, pending);
+        return;
+    }
+
     mana_bot_result(b, pending);
 }
 

@@ -66,6 +66,12 @@
  *       -> {"found":true,"service":"REV-INC","status":"in_review",
  *           "history":[{"status":"submitted","at":"2026-11-27 10:00"},..]}
  *          or {"found":false}
+ *   {"kind":"records","service":"SED-SSCHT"}
+ *       -> {"available":true|false,"cooldown":<minutes left, or 0>}
+ *   {"kind":"instant","service":"SED-SSCHT","key":"<64 hex digits>"}
+ *       -> {"outcome":"found","number":..,"holder":..,"link":..}
+ *          or {"outcome":"missing"} or {"outcome":"cooldown","minutes":N}
+ *       (instant documents: mana_bot_instant.c)
  *
  * A result without what it should hold (a failed effect) gets an apology
  * and the main menu.

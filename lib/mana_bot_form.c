@@ -186,7 +186,9 @@ mana_bot_form_start(mana_bot_t *b, json_t *svc)
         return;
     }
 
-    if (strcmp(type, "status_lookup") != 0) {
+    if (strcmp(type, "status_lookup") != 0
+        && strcmp(type, "instant_document") != 0)
+    {
         mana_buf_init(&text);
         mana_buf_adds(&text, mana_bot_fmt(b, "app.start",
                           "service",
@@ -692,6 +694,9 @@ mana_bot_form_done(mana_bot_t *b)
 
     if (strcmp(type, "grievance") == 0) {
         mana_bot_grievance(b);
+
+    } else if (strcmp(type, "instant_document") == 0) {
+        mana_bot_instant_lookup(b, svc);
 
     } else if (strcmp(type, "status_lookup") == 0) {
         ref = mana_bot_answer_of(mana_bot_form_fields(b, svc),

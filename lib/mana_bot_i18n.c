@@ -22,6 +22,9 @@
  *   info.content {service} {content}, info.documents {documents},
  *   info.fee {fee}, info.no_fee, info.sla {days}, info.contact {contact}
  *   instant.soon {service}, payment.soon {service}
+ *   instant.start {service} {count}, instant.ready {service} {holder}
+ *   {number} {link}, instant.not_found {service}, instant.cooldown
+ *   {service} {minutes}
  *   nav.back.button, nav.menu.button
  *   app.start {service} {count}, app.documents.note {documents},
  *   app.ask / app.ask.optional / app.ask.choice.body {step} {count}

@@ -197,6 +197,11 @@ void mana_bot_status_lookup(mana_bot_t *b, const char *text);
 void mana_bot_result(mana_bot_t *b, const char *pending);
 int mana_bot_forms_build(mana_bot_env_t *env, mana_bot_cache_t *c);
 
+/* mana_bot_instant.c: instant documents */
+void mana_bot_instant_open(mana_bot_t *b, json_t *svc);
+void mana_bot_instant_lookup(mana_bot_t *b, json_t *svc);
+void mana_bot_instant_result(mana_bot_t *b, const char *pending);
+
 /* mana_bot_search.c */
 int mana_bot_search_build(mana_bot_env_t *env, mana_bot_cache_t *c);
 void mana_bot_search_free(mana_bot_cache_t *c);

@@ -353,6 +353,11 @@ mana_bot_service(mana_bot_t *b, json_t *svc)
         return;
     }
 
+    if (strcmp(type, "instant_document") == 0) {
+        mana_bot_instant_open(b, svc);
+        return;
+    }
+
     mana_bot_clear_flow(b);
     mana_bot_set_str(b, "screen", "info");
     mana_bot_set_str(b, "svc", code);
@@ -364,10 +369,8 @@ mana_bot_service(mana_bot_t *b, json_t *svc)
         return;
     }
 
-    /* instant_document and payment: recognised, not yet offered */
-    mana_bot_nav(b, mana_bot_fmt(b, strcmp(type, "payment") == 0
-                                    ? "payment.soon" : "instant.soon",
-                                 "service",
+    /* payment: recognised, not yet offered */
+    mana_bot_nav(b, mana_bot_fmt(b, "payment.soon", "service",
                                  mana_bot_tr(b, json_object_get(svc, "name")),
                                  NULL),
                  NULL, 1);

@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "mana_conv_sql.h"
+#include "mana_records.h"
 
 
 /* a string from the bot or the citizen, as a literal that cannot escape */
@@ -168,6 +169,83 @@ mana_conv_office(mana_buf_t *sql, const char *dept, const char *district)
 }
 
 
+/* 64 hex digits: a record key as the bot computed it */
+static int
+mana_conv_key(const char *s)
+{
+    return s != NULL && strlen(s) == 2 * MANA_RECORD_KEY_LEN
+           && strspn(s, "0123456789abcdef") == 2 * MANA_RECORD_KEY_LEN;
+}
+
+
+/*
+ * An instant document's lookup, under the citizen's lock: a window of
+ * failures that has passed is forgotten; in a cool-down (the window's
+ * third failure reached) the record is not even looked at; a miss counts,
+ * a hit forgets the failures.  The result row: "instant", the outcome,
+ * the number, the holder, the link, the minutes the cool-down has left.
+ */
+static void
+mana_conv_instant(mana_buf_t *sql, unsigned long long citizen_id,
+    const char *service, const char *key)
+{
+    mana_buf_t  who;
+
+    mana_buf_init(&who);
+    mana_buf_addf(&who, " WHERE citizen_id = %llu AND service_code = ",
+                  citizen_id);
+    mana_conv_text(&who, service);
+
+    if (mana_buf_failed(&who)) {
+        mana_buf_free(&who);
+        mana_buf_adds(sql, "SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = "
+                           "'mana: out of memory';\n");
+        return;
+    }
+
+    mana_buf_addf(sql, "INSERT IGNORE INTO record_lookup_failure "
+                       "(citizen_id, service_code, failures, window_start) "
+                       "VALUES (%llu, ", citizen_id);
+    mana_conv_text(sql, service);
+    mana_buf_adds(sql, ", 0, UTC_TIMESTAMP());\n"
+                       "UPDATE record_lookup_failure SET failures = 0");
+    mana_buf_add(sql, who.data, who.len);
+    mana_buf_addf(sql, " AND window_start <= UTC_TIMESTAMP() - INTERVAL %d "
+                       "MINUTE;\n"
+                       "SET @mana_blocked = 0, @mana_wait = 0, "
+                       "@mana_number = NULL, @mana_holder = NULL, "
+                       "@mana_qr = NULL;\n"
+                       "SELECT failures >= %d, CEIL(TIMESTAMPDIFF(SECOND, "
+                       "UTC_TIMESTAMP(), window_start + INTERVAL %d MINUTE) "
+                       "/ 60) INTO @mana_blocked, @mana_wait "
+                       "FROM record_lookup_failure",
+                  MANA_RECORD_WINDOW_MINUTES, MANA_RECORD_MAX_FAILURES,
+                  MANA_RECORD_WINDOW_MINUTES);
+    mana_buf_add(sql, who.data, who.len);
+    mana_buf_adds(sql, " FOR UPDATE;\n"
+                       "SELECT r.number, r.holder, r.qr INTO @mana_number, "
+                       "@mana_holder, @mana_qr FROM record r JOIN "
+                       "certificate c ON c.id = r.certificate_id "
+                       "AND c.status = 'valid' WHERE @mana_blocked = 0 "
+                       "AND r.service_code = ");
+    mana_conv_text(sql, service);
+    mana_buf_addf(sql, " AND r.lookup_key = X'%s';\n", key);
+
+    /* window_start before failures: it reads the count before this miss */
+    mana_buf_adds(sql, "UPDATE record_lookup_failure SET window_start = "
+                       "IF(failures = 0, UTC_TIMESTAMP(), window_start), "
+                       "failures = IF(@mana_qr IS NULL, failures + 1, 0)");
+    mana_buf_add(sql, who.data, who.len);
+    mana_buf_adds(sql, " AND @mana_blocked = 0;\n"
+                       "SELECT 'instant', IF(@mana_blocked, 'cooldown', "
+                       "IF(@mana_qr IS NULL, 'missing', 'found')), "
+                       "@mana_number, @mana_holder, @mana_qr, "
+                       "GREATEST(@mana_wait, 1);\n");
+
+    mana_buf_free(&who);
+}
+
+
 int
 mana_conv_sql_effect(mana_buf_t *sql, unsigned long long citizen_id,
     json_t *effect, const char *wamid)
@@ -263,6 +341,31 @@ mana_conv_sql_effect(mana_buf_t *sql, unsigned long long citizen_id,
                            "FROM grievance) r WHERE r.ref = ");
         mana_conv_text(sql, mana_conv_str(effect, "ref"));
         mana_buf_addf(sql, " AND r.citizen_id = %llu;\n", citizen_id);
+        return 0;
+    }
+
+    if (strcmp(kind, "records") == 0 && service) {
+        /* whether there is anything to find, and a cool-down's minutes */
+        mana_buf_adds(sql, "SELECT 'records', EXISTS(SELECT 1 FROM record "
+                           "WHERE service_code = ");
+        mana_conv_text(sql, service);
+        mana_buf_addf(sql, "), (SELECT CEIL(TIMESTAMPDIFF(SECOND, "
+                           "UTC_TIMESTAMP(), window_start + INTERVAL %d "
+                           "MINUTE) / 60) FROM record_lookup_failure WHERE "
+                           "citizen_id = %llu AND service_code = ",
+                      MANA_RECORD_WINDOW_MINUTES, citizen_id);
+        mana_conv_text(sql, service);
+        mana_buf_addf(sql, " AND failures >= %d AND window_start > "
+                           "UTC_TIMESTAMP() - INTERVAL %d MINUTE);\n",
+                      MANA_RECORD_MAX_FAILURES, MANA_RECORD_WINDOW_MINUTES);
+        return 0;
+    }
+
+    if (strcmp(kind, "instant") == 0 && service
+        && mana_conv_key(mana_conv_str(effect, "key")))
+    {
+        mana_conv_instant(sql, citizen_id, service,
+                          mana_conv_str(effect, "key"));
         return 0;
     }
 

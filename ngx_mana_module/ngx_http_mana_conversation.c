@@ -7,8 +7,9 @@
  *             citizen never interleave
  *   (C)       step the bot on the worker's catalogue snapshot, message by
  *             message; the session and replies of each are queued as SQL
- *   batch     only when a step needs data (a reference number, a status):
- *             the queued SQL and the effect, whose result feeds the step
+ *   batch     only when a step needs data (a reference number, a status,
+ *             an instant document): the queued SQL and the effect, whose
+ *             result feeds the step
  *   last      the queued SQL and COMMIT; then answer 200 and kick the
  *             sender
  *
@@ -463,6 +464,28 @@ ngx_http_mana_conv_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
 
     if (r == NULL) {
         g->result = json_pack("{sb}", "found", 0);
+        return;
+    }
+
+    /* instant documents: rows tagged with their effect's kind */
+    if (mysql_num_fields(res) == 3 && r[0]
+        && ngx_strcmp(r[0], "records") == 0)
+    {
+        g->result = json_pack("{sb,s:I}", "available",
+                              r[1] != NULL && r[1][0] == '1', "cooldown",
+                              (json_int_t) (r[2] ? strtoll(r[2], NULL, 10)
+                                                 : 0));
+        return;
+    }
+
+    if (mysql_num_fields(res) == 6 && r[0]
+        && ngx_strcmp(r[0], "instant") == 0)
+    {
+        g->result = json_pack("{s:s?,s:s?,s:s?,s:s?,s:I}", "outcome", r[1],
+                              "number", r[2], "holder", r[3], "link", r[4],
+                              "minutes", (json_int_t) (r[5] ? strtoll(r[5],
+                                                           NULL, 10)
+                                                     : 0));
         return;
     }
 

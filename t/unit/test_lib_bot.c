@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "tap.h"
 #include "mana_bot.h"
@@ -492,7 +493,8 @@ static const turn_t  english[] = {
     { TAP("pop"), 0, NULL, NULL, "pop",
       { "The services people use most", "svc:REV-INC", "svc:HLTH-AAR" },
       NULL, NULL, 0 },
-    { TAP("svc:REV-COPY"), 0, NULL, NULL, "info",
+    { TAP("svc:REV-COPY"), 0, "\"kind\":\"records\",\"service\":\"REV-COPY\"",
+      "{\"available\":false}", "info",
       { "*Certified copy* right here on WhatsApp is coming soon" },
       NULL, NULL, 0 },
     { TAP("svc:REV-PAY"), 0, NULL, NULL, "info",
@@ -625,6 +627,144 @@ static const turn_t  telugu[] = {
 
 
 /* a stored state of another format, a result nobody asked for, bad input */
+/*
+ * An instant document (a hall ticket): the lookup fields asked and
+ * validated like a form's, the lookup effect carrying only the record's
+ * key, and the three outcomes.  key_effect holds the key as the record's
+ * import computes it (see instant_key()), filled before the table runs.
+ */
+
+static char  key_effect[96];
+
+#define HALL_TICKET_LINK  "HTTPS://VERIFY.EXAMPLE/C/ABCDEFGH234567"
+
+static const turn_t  instant[] = {
+    { TEXT("Hi"), 0, NULL, NULL, "lang", { "lang:en" }, NULL, NULL, 0 },
+    { TAP("lang:en"), 0, "\"kind\":\"language\"", NULL, "notice",
+      { "btn:accept" }, NULL, NULL, 0 },
+    { TAP("btn:accept"), 0, "\"kind\":\"consent\"", NULL, "menu",
+      { "dept:TRN" }, NULL, NULL, 0 },
+
+    /* offered from its department's list */
+    { TAP("dept:TRN"), 0, NULL, NULL, "dept", { "svc:TRN-HT" }, NULL, NULL,
+      0 },
+
+    /* no records imported yet: nothing is asked */
+    { TAP("svc:TRN-HT"), 0, "\"kind\":\"records\",\"service\":\"TRN-HT\"",
+      "{\"available\":false}", "info",
+      { "*Hall ticket* right here on WhatsApp is coming soon" },
+      "Roll number", NULL, 0 },
+
+    /* records there: the lookup fields, validated */
+    { TAP("svc:TRN-HT"), 0, "\"kind\":\"records\",\"service\":\"TRN-HT\"",
+      "{\"available\":true}", "form",
+      { "To get your Hall ticket here at once, please answer 2 questions.",
+        "(1/2) Please send: *Roll number (10 digits)*" }, NULL, NULL, 0 },
+    { TEXT("12345"), 0, NULL, NULL, "form",
+      { "doesn't fit *Roll number (10 digits)*", "(1/2)" }, NULL, NULL, 0 },
+    { TEXT("2026100234"), 0, NULL, NULL, "form",
+      { "(2/2) Please send: *Date of birth (DD-MM-YYYY)*" }, NULL, NULL, 0 },
+    { TEXT("31-02-2009"), 0, NULL, NULL, "form",
+      { "doesn't fit *Date of birth (DD-MM-YYYY)*", "(2/2)" }, NULL, NULL,
+      0 },
+
+    /* no such record: a clear answer, and the questions again */
+    { TEXT("14/03/2009"), 0, key_effect, "{\"outcome\":\"missing\"}",
+      "form",
+      { "No Hall ticket matches those details. Please check them and try "
+        "again.", "(1/2) Please send: *Roll number (10 digits)*" },
+      NULL, NULL, 0 },
+    { TEXT("2026100234"), 0, NULL, NULL, "form", { "(2/2)" }, NULL, NULL,
+      0 },
+
+    /* found: the document at once */
+    { TEXT("14-03-2009"), 0, key_effect,
+      "{\"outcome\":\"found\",\"number\":\"2026100234\","
+      "\"holder\":\"Ravi Kumar\",\"link\":\"" HALL_TICKET_LINK "\"}",
+      "done",
+      { "Here is your Hall ticket, Ravi Kumar.\nNumber: *2026100234*\n"
+        "Anyone can check that it is genuine here: " HALL_TICKET_LINK,
+        "btn:menu" }, NULL, NULL, 0 },
+
+    /* in a cool-down: told how long, not asked again */
+    { TAP("svc:TRN-HT"), 0, "\"kind\":\"records\"",
+      "{\"available\":true}", "form", { "(1/2)" }, NULL, NULL, 0 },
+    { TEXT("2026100299"), 0, NULL, NULL, "form", { "(2/2)" }, NULL, NULL,
+      0 },
+    { TEXT("01-01-2009"), 0, "\"kind\":\"instant\"",
+      "{\"outcome\":\"cooldown\",\"minutes\":12}", "done",
+      { "Too many attempts with details that match no Hall ticket. To "
+        "keep everyone's documents safe, please try again in 12 "
+        "minutes." }, "(1/2)", NULL, 0 },
+
+    /* still in it when the service is opened again: no questions */
+    { TAP("svc:TRN-HT"), 0, "\"kind\":\"records\"",
+      "{\"available\":true,\"cooldown\":7}", "done",
+      { "please try again in 7 minutes." }, "(1/2)", NULL, 0 },
+
+    { NULL, NULL, 0, NULL, NULL, NULL, { NULL }, NULL, NULL, 0 }
+};
+
+
+/* the record key as lib/mana_records.h defines its bytes, computed here */
+static int
+instant_key(const char *service, const char *roll, const char *dob,
+    char *out, size_t size)
+{
+    size_t         i, n;
+    unsigned int   len;
+    unsigned char  md[32];
+    const char    *parts[] = {
+        "mana-record-key/1", service, "roll_no", roll, "dob", dob
+    };
+    static const char  hex[] = "0123456789abcdef";
+
+    mana_buf_t  in;
+
+    mana_buf_init(&in);
+
+    for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++) {
+        mana_buf_add(&in, parts[i], strlen(parts[i]) + 1);
+    }
+
+    if (mana_buf_failed(&in)
+        || EVP_Digest(in.data, in.len, md, &len, EVP_sha256(), NULL) != 1
+        || size < 10 + 64 + 2)
+    {
+        mana_buf_free(&in);
+        return -1;
+    }
+
+    mana_buf_free(&in);
+
+    n = (size_t) snprintf(out, size, "\"key\":\"");
+
+    for (i = 0; i < len; i++) {
+        out[n++] = hex[md[i] >> 4];
+        out[n++] = hex[md[i] & 15];
+    }
+
+    out[n++] = '"';
+    out[n] = '\0';
+
+    return 0;
+}
+
+
+static void
+test_instant(void)
+{
+    ok(instant_key("TRN-HT", "2026100234", "14-03-2009", key_effect,
+                   sizeof(key_effect)) == 0, "instant: the record key");
+
+    run("instant", instant);
+
+    /* the answers (a date of birth) left with the lookup */
+    ok(json_object_get(state, "answers") == NULL,
+       "instant: no answers kept in the session");
+}
+
+
 static void
 test_edges(void)
 {
@@ -715,7 +855,9 @@ test_keys(json_t *messages)
         "service.list.button", "service.list.section", "popular.list.body",
         "popular.list.button", "popular.list.section", "info.content",
         "info.documents", "info.fee", "info.no_fee", "info.sla",
-        "info.contact", "instant.soon", "payment.soon", "nav.back.button",
+        "info.contact", "instant.soon", "payment.soon", "instant.start",
+        "instant.ready", "instant.not_found", "instant.cooldown",
+        "nav.back.button",
         "nav.menu.button", "app.start", "app.documents.note", "app.ask",
         "app.ask.optional", "app.ask.choice.body", "app.choice.button",
         "app.skip.button", "app.invalid", "app.summary.body",
@@ -879,6 +1021,46 @@ step_state(json_t *from, const char *type, const char *text, json_t **eff)
 }
 
 
+/*
+ * An instant document's first step asks whether its records are loaded:
+ * answered yes, as after an import, so that its questions are walked too.
+ * Takes next's reference; its replies join seen.
+ */
+static json_t *
+step_available(json_t *next, json_t **eff)
+{
+    json_t      *r;
+    const char  *kind;
+
+    kind = *eff ? json_string_value(json_object_get(*eff, "kind")) : NULL;
+
+    if (next == NULL || kind == NULL || strcmp(kind, "records") != 0) {
+        return next;
+    }
+
+    json_decref(*eff);
+    *eff = NULL;
+    json_decref(state);
+    state = next;
+
+    if (seen.len && seen.data[seen.len - 1] == '\0') {
+        seen.len--;
+    }
+
+    r = json_pack("{sb}", "available", 1);
+
+    if (step_raw("text", "", NULL, 0, 0, 0, r, eff) != 0) {
+        json_decref(r);
+        return NULL;
+    }
+
+    json_decref(r);
+    mana_buf_add(&seen, "", 1);
+
+    return json_incref(state);
+}
+
+
 /* ids in the flattened replies that start with prefix, in order */
 static void
 ids_of(const char *flat, const char *prefix, json_t *into)
@@ -966,7 +1148,8 @@ walk(const char *lang)
 
         json_object_set_new(visited, id, json_true());
 
-        next = step_state(base, "interactive", id, &eff);
+        next = step_available(step_state(base, "interactive", id, &eff),
+                              &eff);
         steps++;
 
         if (next == NULL || eff) {
@@ -1106,7 +1289,8 @@ walk_forms(const char *lang)
         type = json_string_value(json_object_get(svc, "type"));
 
         if (strcmp(type, "application") && strcmp(type, "grievance")
-            && strcmp(type, "status_lookup"))
+            && strcmp(type, "status_lookup")
+            && strcmp(type, "instant_document"))
         {
             continue;
         }
@@ -1116,7 +1300,8 @@ walk_forms(const char *lang)
                        "v1", "screen", "menu");
         snprintf(id, sizeof(id), "svc:%s",
                  json_string_value(json_object_get(svc, "code")));
-        next = step_state(st, "interactive", id, &eff);
+        next = step_available(step_state(st, "interactive", id, &eff), &eff);
+        json_decref(eff);
         mana_buf_free(&seen);
         json_decref(st);
         st = next;
@@ -1327,6 +1512,7 @@ main(int argc, char **argv)
 
     run("en", english);
     run("te", telugu);
+    test_instant();
     test_edges();
 
     json_decref(state);

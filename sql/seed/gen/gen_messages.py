@@ -240,9 +240,10 @@ m("payment.soon",
   "Paying for *{service}* on WhatsApp is coming soon. Until then please use the department's website, a MeeSeva centre or your secretariat.",
   "*{service}* చెల్లింపు వాట్సాప్‌లో త్వరలో అందుబాటులోకి వస్తుంది. అప్పటివరకు శాఖ వెబ్‌సైట్, మీసేవ కేంద్రం లేదా మీ సచివాలయం ద్వారా చెల్లించండి.",
   "*{service}* का भुगतान व्हाट्सऐप पर जल्द शुरू होगा। तब तक विभाग की वेबसाइट, मीसेवा केंद्र या अपने सचिवालय से भुगतान करें।")
-m("instant.ready", "Here is your {service}. Check the QR code to verify it.",
-  "మీ {service} ఇదిగో. ధృవీకరణకు క్యూఆర్ కోడ్ స్కాన్ చేయండి.",
-  "यह रहा आपका {service}। सत्यापन के लिए क्यूआर कोड स्कैन करें।")
+m("instant.ready",
+  "Here is your {service}, {holder}.\nNumber: *{number}*\nAnyone can check that it is genuine here: {link}",
+  "{holder} గారూ, మీ {service} ఇదిగో.\nనంబరు: *{number}*\nఇది నిజమైనదో కాదో ఎవరైనా ఇక్కడ తనిఖీ చేయవచ్చు: {link}",
+  "{holder}, यह रहा आपका {service}।\nसंख्या: *{number}*\nयह असली है या नहीं, कोई भी यहाँ जाँच सकता है: {link}")
 
 # ------------------------------------------------------------ search
 m("search.results.body", "I found these for \"{query}\":", "\"{query}\" కోసం ఇవి దొరికాయి:", "\"{query}\" के लिए ये मिले:")
@@ -372,6 +373,20 @@ m("words.my_data", "my data", "నా సమాచారం", "मेरा ड�
 m("words.correct", "correct,correction", "సవరణ,సరిచేయండి", "सुधार")
 m("words.delete_data", "delete my data,erase my data", "నా సమాచారం తొలగించు", "मेरा डेटा हटाएं")
 m("words.complaint", "complaint", "ఫిర్యాదు", "शिकायत")
+
+# ------------------------------------------------------------ instant documents: the lookup
+m("instant.start",
+  "To get your {service} here at once, please answer {count} questions.",
+  "మీ {service} ను ఇక్కడే వెంటనే పొందడానికి దయచేసి {count} ప్రశ్నలకు సమాధానం ఇవ్వండి.",
+  "अपना {service} यहीं तुरंत पाने के लिए कृपया {count} सवालों के जवाब दें।")
+m("instant.not_found",
+  "No {service} matches those details. Please check them and try again.",
+  "ఈ వివరాలతో ఏ {service} సరిపోలలేదు. దయచేసి వివరాలు సరిచూసి మళ్ళీ ప్రయత్నించండి.",
+  "इन विवरणों से कोई {service} नहीं मिला। कृपया विवरण जाँचकर फिर से कोशिश करें।")
+m("instant.cooldown",
+  "Too many attempts with details that match no {service}. To keep everyone's documents safe, please try again in {minutes} minutes.",
+  "ఏ {service} తోనూ సరిపోలని వివరాలతో చాలా ప్రయత్నాలు జరిగాయి. అందరి పత్రాల భద్రత కోసం దయచేసి {minutes} నిమిషాల తర్వాత మళ్ళీ ప్రయత్నించండి.",
+  "ऐसे विवरणों से बहुत बार कोशिश हुई जो किसी {service} से नहीं मिलते। सबके दस्तावेज़ सुरक्षित रखने के लिए कृपया {minutes} मिनट बाद फिर कोशिश करें।")
 
 
 def main():
