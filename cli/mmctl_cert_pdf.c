@@ -14,6 +14,7 @@
 
 #include "mmctl_cert.h"
 #include "mmctl_catalogue.h"
+#include "mana_cert_pdf.h"
 #include "mana_pdf.h"
 
 
@@ -192,18 +193,16 @@ mmctl_cert_write_file(mmctl_ctx_t *ctx, const char *path, const char *data,
 int
 mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
-    int                  rc;
-    char                 err[256], *values[MANA_MM1_MAX_FACTS + 1];
-    size_t               i, n;
-    const char          *output, *perr;
-    mana_buf_t           qr, pdf;
-    mmctl_cert_t        *c;
-    mmctl_certs_t        certs;
-    mana_pdf_doc_t       doc;
-    mana_pdf_field_t     fields[MANA_PDF_MAX_FIELDS];
-    mana_mm1_parsed_t   *p;
-    mmctl_cert_names_t   names;
-    char                *holder, *number;
+    int                     rc;
+    char                    err[256], source[512];
+    const char             *output, *host;
+    mana_buf_t              pdf;
+    mmctl_cert_t           *c;
+    mmctl_certs_t           certs;
+    mana_mm1_parsed_t      *p;
+    mmctl_cert_names_t      names;
+    const char             *perr;
+    mana_cert_pdf_names_t   pn;
 
     output = args->opt[0];
 
@@ -223,10 +222,6 @@ mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args)
     }
 
     memset(&names, 0, sizeof(names));
-    memset(values, 0, sizeof(values));
-    holder = NULL;
-    number = NULL;
-    mana_buf_init(&qr);
     mana_buf_init(&pdf);
 
     p = malloc(sizeof(mana_mm1_parsed_t));
@@ -241,90 +236,22 @@ mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
-    rc = mmctl_cert_qr(ctx, c, &qr);
+    rc = mmctl_cert_verify_host(ctx, &host, source, sizeof(source));
     if (rc != MMCTL_OK) {
         goto done;
     }
-
-    mana_buf_add(&qr, "", 1);
 
     rc = mmctl_cert_names(ctx, c, &p->claims.iss, &names);
     if (rc != MMCTL_OK) {
         goto done;
     }
 
-    if (p->claims.nfacts + (p->claims.relation.len != 0)
-        > MANA_PDF_MAX_FIELDS)
-    {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "certificate %s: its "
-                         "relation and %zu facts make more than %d rows",
-                         c->cti_hex, p->claims.nfacts, MANA_PDF_MAX_FIELDS);
-        goto done;
-    }
-
-    /* the relation is a row of the table, before the facts */
-    n = 0;
-
-    if (p->claims.relation.len) {
-        values[n] = strndup(p->claims.relation.data, p->claims.relation.len);
-        fields[n].label_te = NULL;
-        fields[n].label_en = "Relation";
-        fields[n].value = values[n];
-        n++;
-    }
-
-    for (i = 0; i < p->claims.nfacts; i++) {
-        /* key and value, NUL-terminated, in one allocation */
-        values[n] = malloc(p->claims.facts[i].key.len + 1
-                           + p->claims.facts[i].value.len + 1);
-
-        if (values[n] == NULL) {
-            break;
-        }
-
-        memcpy(values[n], p->claims.facts[i].key.data,
-               p->claims.facts[i].key.len);
-        values[n][p->claims.facts[i].key.len] = '\0';
-        memcpy(values[n] + p->claims.facts[i].key.len + 1,
-               p->claims.facts[i].value.data, p->claims.facts[i].value.len);
-        values[n][p->claims.facts[i].key.len + 1
-                  + p->claims.facts[i].value.len] = '\0';
-
-        fields[n].label_te = NULL;
-        fields[n].label_en = values[n];
-        fields[n].value = values[n] + p->claims.facts[i].key.len + 1;
-        n++;
-    }
-
-    holder = strndup(p->claims.holder.data, p->claims.holder.len);
-    number = strndup(p->claims.number.data, p->claims.number.len);
-
-    if (holder == NULL || number == NULL || mana_buf_failed(&qr)
-        || (p->claims.relation.len && values[0] == NULL)
-        || (n < p->claims.nfacts + (p->claims.relation.len != 0)))
-    {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        goto done;
-    }
-
-    memset(&doc, 0, sizeof(doc));
-
-    doc.dept_en = names.text[MMCTL_CERT_DEPT_EN]
-                  ? names.text[MMCTL_CERT_DEPT_EN] : c->service;
-    doc.dept_te = names.text[MMCTL_CERT_DEPT_TE];
-    doc.office_en = names.text[MMCTL_CERT_OFFICE_EN];
-    doc.office_te = names.text[MMCTL_CERT_OFFICE_TE];
-    doc.title_en = names.text[MMCTL_CERT_TITLE_EN]
-                   ? names.text[MMCTL_CERT_TITLE_EN] : c->service;
-    doc.title_te = names.text[MMCTL_CERT_TITLE_TE];
-    doc.number = number;
-    doc.holder_name = holder;
-    doc.fields = fields;
-    doc.nfields = n;
-    doc.verify_url = qr.data;
-    doc.log_index = p->claims.log_index;
-    doc.issued_at = p->claims.iat;
-    doc.expires_at = p->claims.exp;
+    pn.dept_en = names.text[MMCTL_CERT_DEPT_EN];
+    pn.dept_te = names.text[MMCTL_CERT_DEPT_TE];
+    pn.office_en = names.text[MMCTL_CERT_OFFICE_EN];
+    pn.office_te = names.text[MMCTL_CERT_OFFICE_TE];
+    pn.title_en = names.text[MMCTL_CERT_TITLE_EN];
+    pn.title_te = names.text[MMCTL_CERT_TITLE_TE];
 
     if (mana_pdf_init(NULL, 1, err, sizeof(err)) != 0) {
         rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot start the PDF "
@@ -332,7 +259,10 @@ mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
-    if (mana_pdf_render(&doc, &pdf, err, sizeof(err)) != 0) {
+    if (mana_cert_pdf_render(c->cose, c->cose_len, host, c->service, &pn,
+                             &pdf, err, sizeof(err))
+        != 0)
+    {
         rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot render "
                          "certificate %s: %s", c->cti_hex, err);
         mana_pdf_cleanup();
@@ -361,14 +291,7 @@ mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args)
 
 done:
 
-    for (i = 0; i <= MANA_MM1_MAX_FACTS; i++) {
-        free(values[i]);
-    }
-
-    free(holder);
-    free(number);
     mmctl_cert_names_free(&names);
-    mana_buf_free(&qr);
     mana_buf_free(&pdf);
     free(p);
     mmctl_certs_free(&certs);
