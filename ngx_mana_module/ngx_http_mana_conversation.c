@@ -20,14 +20,17 @@
  *
  * Anything that fails rolls the whole group back: each of its deliveries
  * then runs again on its own, so that one bad message cannot fail the
- * deliveries it happened to share a transaction with; what fails alone is
- * answered 503.  Meta retries, and the retry finds nothing stored, so
- * nothing is processed twice or lost.
+ * deliveries it happened to share a transaction with; what fails alone
+ * (after a few reruns if it lost a lock conflict) is answered 503.  Meta
+ * retries, and the retry finds nothing stored, so nothing is processed
+ * twice or lost.
  */
 
 #include <ngx_config.h>
 #include <ngx_core.h>
 #include <ngx_http.h>
+
+#include <mysqld_error.h>
 
 #include "ngx_http_mana_module.h"
 #include "ngx_http_mana_conversation.h"
@@ -38,6 +41,7 @@
 
 
 #define NGX_HTTP_MANA_CONV_MAX_EFFECTS   4
+#define NGX_HTTP_MANA_CONV_CONFLICT_RERUNS  3
 
 /* a group stops growing at either: a bounded transaction, and statement
  * counts that fit the pool's per-batch bookkeeping */
@@ -65,6 +69,7 @@ struct ngx_http_mana_conv_s {
     ngx_http_mana_conv_t        *next;
     mana_webhook_t               wh;
     ngx_uint_t                   stored;
+    ngx_uint_t                   reruns;    /* alone, after a lock conflict */
 };
 
 
@@ -94,6 +99,8 @@ struct ngx_http_mana_conv_group_s {
     ngx_uint_t                   nstatuses;
     unsigned                     alone:1;   /* takes no other delivery */
     unsigned                     posted:1;  /* the job is the pool's */
+    /* lost a lock conflict (deadlock, lock wait timeout): worth a rerun */
+    unsigned                     conflict:1;
 
     ngx_http_mana_conv_msg_t    *msgs;
     ngx_uint_t                   nmsgs;
@@ -533,6 +540,8 @@ ngx_http_mana_conv_batch(ngx_http_mana_db_job_t *job)
         ngx_snprintf(g->error, sizeof(g->error), "%s%Z",
                      job->db_error[0] ? (char *) job->db_error
                                       : "database unavailable");
+        g->conflict = job->db_errno == ER_LOCK_DEADLOCK
+                      || job->db_errno == ER_LOCK_WAIT_TIMEOUT;
         ngx_http_mana_conv_finish(g, job->rc == NGX_BUSY ? NGX_BUSY
                                                          : NGX_ERROR);
         return;
@@ -824,9 +833,16 @@ ngx_http_mana_conv_finish(ngx_http_mana_conv_group_t *g, ngx_int_t rc)
         next = cv->next;
         cv->next = NULL;
 
-        if (rc == NGX_ERROR && g->ndeliveries > 1 && cv->done)
+        /*
+         * On its own, so that only a bad delivery fails; and again, a few
+         * times, when it lost a lock conflict alone: InnoDB picks a victim
+         * among transactions that did nothing wrong.
+         */
+        if (rc == NGX_ERROR && cv->done
+            && (g->ndeliveries > 1
+                || (g->conflict
+                    && cv->reruns++ < NGX_HTTP_MANA_CONV_CONFLICT_RERUNS)))
         {
-            /* on its own, so that only a bad delivery fails */
             cv->stored = 0;
             alone = ngx_http_mana_conv_group_create(g->log, 1);
 

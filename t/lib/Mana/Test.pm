@@ -877,6 +877,12 @@ sub finish_tests {
         ok(!@bad, "error.log of nginx on port $n->{port} has no alert, "
                   . "emerg or crashed worker")
             or diag(join "\n", @bad, $n->crash_backtraces);
+        # a test that failed had a reason the server may have logged
+        if (!Test::More->builder->is_passing) {
+            my @err = grep { /\[(error|crit)\]/ } split /\n/, $n->error_log_text;
+            diag(join "\n", "error.log of nginx on port $n->{port}, its last errors:",
+                 @err[($#err > 19 ? $#err - 19 : 0) .. $#err]) if @err;
+        }
     }
     done_testing();
 }
