@@ -6,7 +6,7 @@
 
 
 const mana_wa_limits_t  mana_wa_limits = {
-    4096, 1024, 60, 60, 20, 256, 24, 72, 200, 20, 24
+    4096, 1024, 60, 60, 20, 256, 24, 72, 200, 20, 24, 1024
 };
 
 
@@ -159,6 +159,29 @@ mana_wa_text(mana_buf_t *out, const mana_wa_msg_t *m, const char *body)
     mana_wa_envelope(out, m, "text");
     mana_buf_adds(out, "\"text\":{\"preview_url\":false,\"body\":");
     mana_wa_json_text(out, *body ? body : "-", mana_wa_limits.text_body);
+    mana_buf_adds(out, "}}");
+
+    return mana_buf_failed(out) ? -1 : 0;
+}
+
+
+int
+mana_wa_document(mana_buf_t *out, const mana_wa_msg_t *m, const char *link,
+    const char *filename, const char *caption)
+{
+    mana_wa_envelope(out, m, "document");
+    mana_buf_adds(out, "\"document\":{\"link\":");
+    mana_wa_json_id(out, link, 0);
+    mana_buf_adds(out, ",\"filename\":");
+    /* a name, not a path: Meta shows it and picks the icon by its end */
+    mana_wa_json_id(out, filename && *filename ? filename : "document.pdf",
+                    240);
+
+    if (caption && *caption) {
+        mana_buf_adds(out, ",\"caption\":");
+        mana_wa_json_text(out, caption, mana_wa_limits.caption);
+    }
+
     mana_buf_adds(out, "}}");
 
     return mana_buf_failed(out) ? -1 : 0;

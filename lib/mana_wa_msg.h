@@ -33,6 +33,7 @@ typedef struct {
     size_t  row_id;             /* 200 bytes */
     size_t  list_button;        /* 20 */
     size_t  section_title;      /* 24 */
+    size_t  caption;            /* 1024 */
 } mana_wa_limits_t;
 
 extern const mana_wa_limits_t  mana_wa_limits;
@@ -61,6 +62,14 @@ typedef struct {
 
 
 int mana_wa_text(mana_buf_t *out, const mana_wa_msg_t *m, const char *body);
+
+/*
+ * A document Meta fetches from link (https, or http for the sandbox),
+ * shown as filename (cut to 240 bytes) with caption (1024 code points,
+ * none when NULL or empty).
+ */
+int mana_wa_document(mana_buf_t *out, const mana_wa_msg_t *m,
+    const char *link, const char *filename, const char *caption);
 
 /* 1 to 3 reply buttons; titles made unique if the cut made them equal */
 int mana_wa_buttons(mana_buf_t *out, const mana_wa_msg_t *m,

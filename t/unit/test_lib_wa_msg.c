@@ -38,6 +38,13 @@ within_limits(json_t *msg)
                <= 4096;
     }
 
+    if (json_object_get(msg, "document")) {
+        ia = json_object_get(msg, "document");
+        return json_is_string(json_object_get(ia, "link"))
+               && json_string_length(json_object_get(ia, "filename")) > 0
+               && cp(json_object_get(ia, "caption")) <= 1024;
+    }
+
     ia = json_object_get(msg, "interactive");
 
     if (cp(json_object_get(json_object_get(ia, "body"), "text")) > 1024
@@ -239,6 +246,44 @@ main(void)
         free(big);
     }
 
+    /* a document: the link and name as given, a long caption cut */
+    {
+        char  *big = malloc(1500 * 3 + 1);
+        for (i = 0; i < 1500; i++) {
+            memcpy(big + 3 * i, "\xe0\xb0\x86", 3);
+        }
+        big[4500] = '\0';
+        ok(mana_wa_document(&b, &m, "https://verify.example/D/abc_-9",
+                            "REV-INC-2026-000123.pdf", big) == 0,
+           "a document message");
+        j = parse(&b);
+        ok(j && strcmp(json_string_value(json_object_get(j, "type")),
+                       "document") == 0
+           && strcmp(json_string_value(json_object_get(json_object_get(j,
+                         "document"), "link")),
+                     "https://verify.example/D/abc_-9") == 0
+           && strcmp(json_string_value(json_object_get(json_object_get(j,
+                         "document"), "filename")),
+                     "REV-INC-2026-000123.pdf") == 0,
+           "its link and file name as given");
+        ok(j && cp(json_object_get(json_object_get(j, "document"),
+                                   "caption")) == 1024,
+           "a long caption is cut to 1024 code points");
+        json_decref(j);
+        mana_buf_free(&b);
+        ok(mana_wa_document(&b, &m, "https://verify.example/D/x", NULL,
+                            NULL) == 0
+           && (j = parse(&b)) != NULL
+           && json_object_get(json_object_get(j, "document"), "caption")
+              == NULL
+           && strcmp(json_string_value(json_object_get(json_object_get(j,
+                         "document"), "filename")), "document.pdf") == 0,
+           "no caption and a default name when none is given");
+        json_decref(j);
+        mana_buf_free(&b);
+        free(big);
+    }
+
     /* hostile bytes everywhere: always valid JSON within the limits */
     srand(42);
     valid = 0;
@@ -266,12 +311,15 @@ main(void)
         sec[0].nrows = 1;
 
         mana_buf_init(&b);
-        switch (i % 3) {
+        switch (i % 4) {
         case 0:
             mana_wa_text(&b, &m, t[3]);
             break;
         case 1:
             mana_wa_buttons(&b, &m, t[4], btn, 3);
+            break;
+        case 2:
+            mana_wa_document(&b, &m, t[7], t[8], t[9]);
             break;
         default:
             mana_wa_list(&b, &m, t[5], t[6], sec, 1);
