@@ -9,6 +9,7 @@
 #include "ngx_http_mana_module.h"
 #include "ngx_http_mana_sandbox.h"
 #include "ngx_http_mana_keys.h"
+#include "mana_doclink.h"
 
 
 static void *ngx_http_mana_create_main_conf(ngx_conf_t *cf);
@@ -22,6 +23,8 @@ static char *ngx_http_mana_secret_file(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
+static char *ngx_http_mana_document_key_file(ngx_conf_t *cf,
+    ngx_command_t *cmd, void *conf);
 static char *ngx_http_mana_sandbox_flag(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mana_sandbox_merge(ngx_conf_t *cf,
@@ -325,6 +328,27 @@ static ngx_command_t  ngx_http_mana_commands[] = {
       0,
       (void *) ngx_http_mana_status_handler },
 
+    { ngx_string("mana_document"),
+      NGX_HTTP_LOC_CONF|NGX_CONF_NOARGS,
+      ngx_http_mana_handler_slot,
+      NGX_HTTP_LOC_CONF_OFFSET,
+      0,
+      (void *) ngx_http_mana_document_handler },
+
+    { ngx_string("mana_document_key_file"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_http_mana_document_key_file,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      0,
+      NULL },
+
+    { ngx_string("mana_verify_host"),
+      NGX_HTTP_MAIN_CONF|NGX_CONF_TAKE1,
+      ngx_conf_set_str_slot,
+      NGX_HTTP_MAIN_CONF_OFFSET,
+      offsetof(ngx_http_mana_main_conf_t, verify_host),
+      NULL },
+
     { ngx_string("mana_app_secret_file"),
       NGX_HTTP_MAIN_CONF|NGX_HTTP_SRV_CONF|NGX_HTTP_LOC_CONF|NGX_CONF_TAKE1,
       ngx_http_mana_secret_file,
@@ -452,6 +476,8 @@ ngx_http_mana_init_main_conf(ngx_conf_t *cf, void *conf)
 {
     ngx_http_mana_main_conf_t  *mmcf = conf;
 
+    u_char  *p;
+
     ngx_conf_init_uint_value(mmcf->db.pool_size, 8);
     ngx_conf_init_uint_value(mmcf->db.queue_size, 256);
     ngx_conf_init_msec_value(mmcf->db.queue_timeout, 5000);
@@ -509,6 +535,40 @@ ngx_http_mana_init_main_conf(ngx_conf_t *cf, void *conf)
 
     if (mmcf->db.password.data == NULL) {
         ngx_str_set(&mmcf->db.password, "");
+    }
+
+    if (mmcf->document_used) {
+        if (mmcf->document_key.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mana_document\" needs "
+                               "\"mana_document_key_file\"");
+            return NGX_CONF_ERROR;
+        }
+
+        if (mmcf->verify_host.len == 0) {
+            ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                               "\"mana_document\" needs \"mana_verify_host\": "
+                               "the PDF's QR code links to it");
+            return NGX_CONF_ERROR;
+        }
+    }
+
+    if (mmcf->verify_host.len) {
+        /* the QR code's alphanumeric set, as mmctl checks it */
+        for (p = mmcf->verify_host.data;
+             p < mmcf->verify_host.data + mmcf->verify_host.len; p++)
+        {
+            if (!((*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'z')
+                  || (*p >= 'A' && *p <= 'Z') || *p == '-' || *p == '.'
+                  || *p == ':'))
+            {
+                ngx_conf_log_error(NGX_LOG_EMERG, cf, 0,
+                                   "\"mana_verify_host\" \"%V\": letters, "
+                                   "digits, '-', '.' and ':' only",
+                                   &mmcf->verify_host);
+                return NGX_CONF_ERROR;
+            }
+        }
     }
 
     return ngx_http_mana_stats_init_conf(cf, mmcf) == NGX_OK
@@ -611,10 +671,62 @@ ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd, void *conf)
         mmcf->keys_used = 1;
     }
 
+    if (mlcf->handler == ngx_http_mana_document_handler) {
+        mmcf->document_used = 1;
+    }
+
     clcf = ngx_http_conf_get_module_loc_conf(cf, ngx_http_core_module);
     clcf->handler = mlcf->handler;
 
     mmcf->db_used = 1;
+
+    return NGX_CONF_OK;
+}
+
+
+/*
+ * The document key, read now (configuration time may block): at least
+ * MANA_DOCLINK_KEY_MIN bytes, the same file mmctl's document_key_file
+ * names.
+ */
+static char *
+ngx_http_mana_document_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
+    void *conf)
+{
+    ngx_http_mana_main_conf_t  *mmcf = conf;
+
+    int         n;
+    char        err[512];
+    ngx_str_t  *value, path;
+    u_char      key[256];
+
+    if (mmcf->document_key.data) {
+        return "is duplicate";
+    }
+
+    value = cf->args->elts;
+    path = value[1];
+
+    if (ngx_conf_full_name(cf->cycle, &path, 1) != NGX_OK) {
+        return NGX_CONF_ERROR;
+    }
+
+    n = mana_doclink_key_read((const char *) path.data, key, sizeof(key),
+                              err, sizeof(err));
+    if (n < 0) {
+        ngx_conf_log_error(NGX_LOG_EMERG, cf, 0, "%s", err);
+        return NGX_CONF_ERROR;
+    }
+
+    mmcf->document_key.data = ngx_pnalloc(cf->pool, n);
+    if (mmcf->document_key.data == NULL) {
+        ngx_explicit_memzero(key, sizeof(key));
+        return NGX_CONF_ERROR;
+    }
+
+    ngx_memcpy(mmcf->document_key.data, key, n);
+    mmcf->document_key.len = n;
+    ngx_explicit_memzero(key, sizeof(key));
 
     return NGX_CONF_OK;
 }
@@ -947,6 +1059,12 @@ ngx_http_mana_init_process(ngx_cycle_t *cycle)
         return NGX_ERROR;
     }
 
+    if (mmcf->document_used
+        && ngx_http_mana_document_init_process(cycle) != NGX_OK)
+    {
+        return NGX_ERROR;
+    }
+
     if (mmcf->sender.graph.url.data) {
         ngx_http_mana_sender = ngx_http_mana_sender_create(cycle,
                                                            &mmcf->sender);
@@ -962,6 +1080,14 @@ ngx_http_mana_init_process(ngx_cycle_t *cycle)
 static void
 ngx_http_mana_exit_process(ngx_cycle_t *cycle)
 {
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_cycle_get_module_main_conf(cycle, ngx_http_mana_module);
+
+    if (mmcf && mmcf->document_used) {
+        ngx_http_mana_document_exit_process();
+    }
+
     if (ngx_http_mana_sender) {
         ngx_http_mana_sender_destroy(ngx_http_mana_sender);
         ngx_http_mana_sender = NULL;

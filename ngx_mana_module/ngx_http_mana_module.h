@@ -24,6 +24,9 @@ typedef struct {
     ngx_flag_t                 db_used;    /* some location needs the db */
     ngx_flag_t                 sandbox_used;
     ngx_flag_t                 keys_used;  /* some location verifies */
+    ngx_flag_t                 document_used;  /* /D/ is served */
+    ngx_str_t                  document_key;
+    ngx_str_t                  verify_host;    /* NUL-terminated */
 } ngx_http_mana_main_conf_t;
 
 
@@ -66,6 +69,9 @@ ngx_int_t ngx_http_mana_verify_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_log_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_trust_list_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_status_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mana_document_handler(ngx_http_request_t *r);
+ngx_int_t ngx_http_mana_document_init_process(ngx_cycle_t *cycle);
+void ngx_http_mana_document_exit_process(void);
 /* a public document: Cache-Control as given, readable from any origin */
 ngx_int_t ngx_http_mana_log_send(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, const char *cache, u_char *body, size_t len);

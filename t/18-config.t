@@ -14,6 +14,7 @@ sub write_file { my ($f, $c, $mode) = @_; open my $fh, '>', $f or die $!; print 
 write_file("$dir/secret", "s3cret\n");
 write_file("$dir/empty", "\n");
 write_file("$dir/long", 'x' x 5000);
+write_file("$dir/dockey", "c2VjcmV0IGtleSBvZiBhdCBsZWFzdCAzMiBieXRlcw==\n");
 
 sub nginx_t {
     my ($http, $server, $location) = @_;
@@ -40,6 +41,9 @@ CONF
 
 my ($rc, $out) = nginx_t();
 is($rc, 0, 'a complete configuration passes nginx -t') or diag $out;
+($rc, $out) = nginx_t("mana_db_server unix:$dir/s; mana_db_user u; mana_document_key_file $dir/dockey; "
+                      . "mana_verify_host verify.example.in;", undef, 'mana_document;');
+is($rc, 0, 'mana_document with its key and host passes nginx -t') or diag $out;
 
 for my $case (
     [ 'no mana_db_server', 'mana_db_user u;', undef, undef,
@@ -70,6 +74,16 @@ for my $case (
       qr/invalid number of arguments in "mana_webhook"/ ],
     [ 'an unknown mana directive', undef, undef, 'mana_webhook; mana_webhok_max_body 1m;',
       qr/unknown directive "mana_webhok_max_body"/ ],
+    [ 'mana_document without its key', "mana_db_server unix:$dir/s; mana_db_user u; mana_verify_host v.example.in;",
+      undef, 'mana_document;', qr/"mana_document" needs "mana_document_key_file"/ ],
+    [ 'mana_document without the verify host', "mana_db_server unix:$dir/s; mana_db_user u; mana_document_key_file $dir/dockey;",
+      undef, 'mana_document;', qr/"mana_document" needs "mana_verify_host"/ ],
+    [ 'a document key too short', "mana_db_server unix:$dir/s; mana_db_user u; mana_document_key_file $dir/secret; mana_verify_host v.example.in;",
+      undef, 'mana_document;', qr/a document key has at least 32 bytes/ ],
+    [ 'a missing document key', "mana_db_server unix:$dir/s; mana_db_user u; mana_document_key_file $dir/nope; mana_verify_host v.example.in;",
+      undef, 'mana_document;', qr/cannot read \Q$dir\E\/nope/ ],
+    [ 'a verify host with a path', "mana_db_server unix:$dir/s; mana_db_user u; mana_document_key_file $dir/dockey; mana_verify_host v.example.in/x;",
+      undef, 'mana_document;', qr/"mana_verify_host" "v.example.in\/x": letters, digits/ ],
     [ 'a depth bound out of range', undef, "mana_app_secret_file $dir/secret; mana_verify_token_file $dir/secret; mana_webhook_max_depth 100000;", undef,
       qr/must be between 4 and 256/ ],
 ) {
