@@ -37,6 +37,7 @@ enum {
     MMCTL_G_DATABASE,
     MMCTL_G_MASTER_KEY_FILE,
     MMCTL_G_VERIFY_HOST,
+    MMCTL_G_DOCUMENT_KEY_FILE,
     MMCTL_G_CONFIG,
     MMCTL_G_JSON,
     MMCTL_G_HELP,
@@ -54,6 +55,7 @@ static const mmctl_option_t  mmctl_global_options[] = {
     { "--database", NULL, 1 },
     { "--master-key-file", NULL, 1 },
     { "--verify-host", NULL, 1 },
+    { "--document-key-file", NULL, 1 },
     { "--config", NULL, 1 },
     { "--json", NULL, 0 },
     { "--help", "-h", 0 },
@@ -106,6 +108,10 @@ static const char  mmctl_help[] =
 "                         (HTTPS://HOST/C/...), read by \"cert issue\",\n"
 "                         \"cert show\", \"cert pdf\", \"app approve\" and\n"
 "                         \"records import\"\n"
+"  --document-key-file FILE\n"
+"                         the key of the links Meta fetches certificate\n"
+"                         PDFs by (nginx's mana_document_key_file), read\n"
+"                         by \"cert link\" and \"app approve\"\n"
 "  --config FILE          config file (default /etc/mana/mmctl.conf,\n"
 "                         which may be absent)\n"
 "  --json                 print exactly one JSON document on stdout;\n"
@@ -118,10 +124,11 @@ static const char  mmctl_help[] =
 "\n"
 "Settings: a flag beats the environment (MANA_DB_HOST, MANA_DB_PORT,\n"
 "MANA_DB_SOCKET, MANA_DB_USER, MANA_DB_PASSWORD_FILE, MANA_DB_NAME,\n"
-"MANA_MASTER_KEY_FILE, MANA_VERIFY_HOST), which beats the config file,\n"
-"which beats the defaults.  The config file holds \"key = value\" lines\n"
-"with the keys host, port, socket, user, password_file, database,\n"
-"master_key_file and verify_host; lines starting with # are comments.\n"
+"MANA_MASTER_KEY_FILE, MANA_VERIFY_HOST, MANA_DOCUMENT_KEY_FILE), which\n"
+"beats the config file, which beats the defaults.  The config file holds\n"
+"\"key = value\" lines with the keys host, port, socket, user,\n"
+"password_file, database, master_key_file, verify_host and\n"
+"document_key_file; lines starting with # are comments.\n"
 "\n"
 "Output: tables on stdout, messages on stderr.\n"
 "\n"
@@ -189,6 +196,10 @@ main(int argc, char **argv)
 
         case MMCTL_G_VERIFY_HOST:
             ctx.flags.verify_host = arg;
+            break;
+
+        case MMCTL_G_DOCUMENT_KEY_FILE:
+            ctx.flags.document_key_file = arg;
             break;
 
         case MMCTL_G_CONFIG:

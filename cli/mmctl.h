@@ -113,6 +113,7 @@ typedef struct {
     const char  *database;
     const char  *master_key_file;
     const char  *verify_host;
+    const char  *document_key_file;
 } mmctl_conf_t;
 
 

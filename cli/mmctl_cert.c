@@ -69,6 +69,11 @@ static const mmctl_option_t  mmctl_cert_pdf_options[] = {
     { NULL, NULL, 0 }
 };
 
+static const mmctl_option_t  mmctl_cert_link_options[] = {
+    { "--days", NULL, 1 },
+    { NULL, NULL, 0 }
+};
+
 static const mmctl_option_t  mmctl_cert_verify_options[] = {
     { "--trust-list", NULL, 1 },
     { "--root", NULL, 1 },
@@ -181,6 +186,26 @@ static const mmctl_verb_t  mmctl_cert_verbs[] = {
       "\"bytes\":N}; nothing but the PDF with \"-o -\"\n",
       mmctl_cert_pdf_options, 1, 1, mmctl_cert_pdf },
 
+    { "link", "ID [--days N]",
+      "the link Meta fetches a certificate's PDF by",
+      "Prints https://HOST/D/TOKEN, the address nginx's mana_document\n"
+      "serves the certificate ID's PDF at (the same bytes as \"cert pdf\")\n"
+      "until the link expires: what a WhatsApp document message carries.\n"
+      "The token names the certificate and its expiry under the document\n"
+      "key (--document-key-file, MANA_DOCUMENT_KEY_FILE or\n"
+      "document_key_file: the file nginx's mana_document_key_file names);\n"
+      "the host is the verify host.  Anyone holding the link can fetch the\n"
+      "document until then: give it only to its holder.  A revoked or\n"
+      "superseded certificate gets no link (exit 1).\n"
+      "\n"
+      "  --days N   how long the link works, 1 to 30 days (default 7)\n"
+      "\n"
+      MMCTL_CERT_ID_HELP
+      "\n"
+      "Output: ID URL EXPIRES_AT; with --json {\"id\":..,\"url\":..,\n"
+      "\"expires_at\":..}\n",
+      mmctl_cert_link_options, 1, 1, mmctl_cert_link },
+
     { "verify", "QR --trust-list FILE [--root KEY]...",
       "verify a certificate offline against the signed trust list",
       "Verifies a certificate as any verifier would, offline: QR is its QR\n"
@@ -215,7 +240,7 @@ static const mmctl_verb_t  mmctl_cert_verbs[] = {
 
 const mmctl_noun_t  mmctl_noun_cert = {
     "cert",
-    "certificates: issue, show, list, revoke, pdf, verify",
+    "certificates: issue, show, list, revoke, pdf, link, verify",
     "Certificates that cannot be forged (docs/certificates.md): signed by\n"
     "an office's issuer key, each recorded in the public issuance log.\n",
     mmctl_cert_verbs

@@ -144,6 +144,19 @@ int mmctl_cert_show(mmctl_ctx_t *ctx, mmctl_args_t *args);
 int mmctl_cert_list(mmctl_ctx_t *ctx, mmctl_args_t *args);
 int mmctl_cert_revoke(mmctl_ctx_t *ctx, mmctl_args_t *args);
 int mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args);
+int mmctl_cert_link(mmctl_ctx_t *ctx, mmctl_args_t *args);
+
+/*
+ * The document key (mmctl_cert_link.c): *len 0 when none is configured,
+ * an error when the configured file is unreadable or the key too short.
+ */
+int mmctl_cert_doc_key(mmctl_ctx_t *ctx, unsigned char *key, size_t max,
+    size_t *len);
+
+/* https://<verify host>/D/<token>, NUL-terminated, appended to url */
+int mmctl_cert_doc_link(mmctl_ctx_t *ctx, const unsigned char *key,
+    size_t key_len, const unsigned char cti[MANA_MM1_CTI_LEN],
+    int64_t expires, mana_buf_t *url);
 int mmctl_cert_verify(mmctl_ctx_t *ctx, mmctl_args_t *args);
 
 

@@ -45,6 +45,8 @@ static const mmctl_conf_key_t  mmctl_conf_keys[] = {
       offsetof(mmctl_conf_t, master_key_file) },
     { "verify_host", "MANA_VERIFY_HOST", "--verify-host",
       offsetof(mmctl_conf_t, verify_host) },
+    { "document_key_file", "MANA_DOCUMENT_KEY_FILE", "--document-key-file",
+      offsetof(mmctl_conf_t, document_key_file) },
     { NULL, NULL, NULL, 0 }
 };
 
