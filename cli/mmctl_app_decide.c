@@ -12,12 +12,16 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+#include <openssl/crypto.h>
 
 #include <jansson.h>
 
 #include "mmctl_app.h"
 #include "mmctl_cert.h"
 #include "mmctl_catalogue.h"
+#include "mana_doclink.h"
 #include "mana_hex.h"
 #include "mana_time.h"
 #include "mana_utf8.h"
@@ -331,7 +335,7 @@ mmctl_app_fill(mana_buf_t *out, const char *text, const mmctl_app_var_t *vars)
  */
 static int
 mmctl_app_notify(mmctl_ctx_t *ctx, mmctl_app_t *app, const char *key,
-    const mmctl_app_var_t *more)
+    const mmctl_app_var_t *more, const char *doc_url, const char *doc_name)
 {
     int               rc;
     char              lang[9], *phone, *bsuid, *number, *text, *service;
@@ -434,8 +438,21 @@ mmctl_app_notify(mmctl_ctx_t *ctx, mmctl_app_t *app, const char *key,
     m.header = NULL;
     m.footer = NULL;
 
+    /*
+     * With a document, the text is its caption: one message, one row.  A
+     * text too long for a caption would lose its verification link to the
+     * cut: the text goes alone then, as without a document key.
+     */
+    if (doc_url && !mana_buf_failed(&body)
+        && mana_utf8_len(body.data, body.len - 1) > mana_wa_limits.caption)
+    {
+        doc_url = NULL;
+    }
+
     if (mana_buf_failed(&body)
-        || mana_wa_text(&payload, &m, body.data) != 0)
+        || (doc_url ? mana_wa_document(&payload, &m, doc_url, doc_name,
+                                       body.data)
+                    : mana_wa_text(&payload, &m, body.data)) != 0)
     {
         rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
         goto done;
@@ -556,9 +573,11 @@ mmctl_app_approve(mmctl_ctx_t *ctx, mmctl_args_t *args)
     const char         *host, *v;
     int64_t             exp;
     EVP_PKEY           *pkey;
-    mana_buf_t          qr;
+    size_t              doc_key_len;
+    mana_buf_t          qr, doc_url, doc_name;
     mmctl_app_t         app;
     mmctl_app_var_t     vars[3];
+    unsigned char       doc_key[256];
     mmctl_cert_req_t    req;
     mana_mm1_fact_t     facts[MANA_MM1_MAX_FACTS];
     unsigned char       kid[MANA_MM1_KID_LEN];
@@ -585,19 +604,29 @@ mmctl_app_approve(mmctl_ctx_t *ctx, mmctl_args_t *args)
         return rc;
     }
 
+    /* with a document key the citizen gets the PDF, not only the link */
+    rc = mmctl_cert_doc_key(ctx, doc_key, sizeof(doc_key), &doc_key_len);
+    if (rc != MMCTL_OK) {
+        return rc;
+    }
+
     rc = mmctl_catalogue_connect(ctx);
     if (rc != MMCTL_OK) {
+        OPENSSL_cleanse(doc_key, sizeof(doc_key));
         return rc;
     }
 
     memset(&app, 0, sizeof(app));
     memset(&req, 0, sizeof(req));
     mana_buf_init(&qr);
+    mana_buf_init(&doc_url);
+    mana_buf_init(&doc_name);
     pkey = NULL;
+    began = 0;
 
     rc = mmctl_exec(ctx, "cannot start a transaction", "START TRANSACTION");
     if (rc != MMCTL_OK) {
-        return rc;
+        goto done;
     }
 
     began = 1;
@@ -656,7 +685,26 @@ mmctl_app_approve(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
-    rc = mmctl_app_notify(ctx, &app, "app.issued", vars);
+    if (doc_key_len) {
+        rc = mmctl_cert_doc_link(ctx, doc_key, doc_key_len, req.claims.cti,
+                                 (int64_t) time(NULL) + MANA_DOCLINK_TTL,
+                                 &doc_url);
+        if (rc != MMCTL_OK) {
+            goto done;
+        }
+
+        mana_buf_addf(&doc_name, "%s.pdf", app.ref);
+        mana_buf_add(&doc_name, "", 1);
+
+        if (mana_buf_failed(&doc_name)) {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+            goto done;
+        }
+    }
+
+    rc = mmctl_app_notify(ctx, &app, "app.issued", vars,
+                          doc_key_len ? doc_url.data : NULL,
+                          doc_key_len ? doc_name.data : NULL);
     if (rc != MMCTL_OK) {
         goto done;
     }
@@ -698,6 +746,9 @@ done:
     EVP_PKEY_free(pkey);
     json_decref(app.fields);
     mana_buf_free(&qr);
+    mana_buf_free(&doc_url);
+    mana_buf_free(&doc_name);
+    OPENSSL_cleanse(doc_key, sizeof(doc_key));
 
     return rc;
 }
@@ -758,7 +809,7 @@ mmctl_app_reject(mmctl_ctx_t *ctx, mmctl_args_t *args)
         vars[0].value = reason;
         vars[1].name = NULL;
 
-        rc = mmctl_app_notify(ctx, &app, "app.rejected", vars);
+        rc = mmctl_app_notify(ctx, &app, "app.rejected", vars, NULL, NULL);
     }
 
     if (rc == MMCTL_OK) {

@@ -4,8 +4,9 @@
 # Graph API), an officer decides with mmctl, and the module's sender
 # delivers the decision.  Inside the 24-hour window the citizen gets the
 # free-form message with the certificate number and its verification
-# link; outside it the configured template goes instead; a rejection
-# carries its reason.  The expected texts are built here from
+# link, or, with the document key, the certificate's PDF as a document
+# message whose link nginx serves; outside it the configured template
+# goes instead; a rejection carries its reason.  The expected texts are built here from
 # sql/seed/messages.json and the catalogue.
 use strict;
 use warnings;
@@ -14,7 +15,7 @@ use File::Temp qw(tempdir);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
-use Mana::Test qw(:DEFAULT slurp);
+use Mana::Test qw(:DEFAULT slurp spew);
 
 my $TMP = tempdir('approve-notify-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my $MK = "$TMP/master.key";
@@ -31,12 +32,16 @@ for (['service', 'import', "$Mana::Test::TOP/sql/seed/catalogue.json"],
 }
 my $dbh = $db->dbh;
 my $graph = start_mock_graph();
+my $DOCKEY = "$TMP/document.key";
+spew($DOCKEY, join('', map { chr(97 + int rand 26) } 1 .. 40) . "\n");
+chmod 0644, $DOCKEY;    # nginx's workers run as nobody here
 my $ngx = start_nginx($db, workers => 2, graph => $graph,
     graph_extra => "mana_window_template $TEMPLATE;",
-    server_extra => 'location ^~ /C/ { mana_verify; }',
+    server_extra => 'location ^~ /C/ { mana_verify; } location ^~ /D/ { mana_document; }',
     http_extra => 'mana_bot on; mana_catalogue_check 200ms; '
                 . 'mana_notice_url https://mana.example.gov.in/privacy; '
-                . 'mana_notice_version v1;');
+                . "mana_notice_version v1; mana_document_key_file $DOCKEY; "
+                . "mana_verify_host $HOST;");
 ok(wait_until(sub { my ($h) = $ngx->health; $h->{catalogue} && $h->{catalogue}{services} }, 30,
               'the catalogue'), 'the workers loaded the demo catalogue');
 
@@ -176,6 +181,33 @@ wait_until(sub {
     return $verdict eq 'genuine';
 }, 10, 'the verdict');
 is($verdict, 'genuine', 'the link opens the verification page: genuine');
+
+# --- approved with a document key: the PDF in the chat --------------------
+
+my $meena = '919200000004';
+my $ref4 = apply($meena, 'en', 'Meena Kumari');
+$seen = () = received($meena);
+$r = mmctl('--json', '--document-key-file', $DOCKEY, 'app', 'approve', $ref4);
+is($r->{rc}, 0, 'mmctl app approve with the document key') or diag($r->{err});
+my $ok4 = json_decode($r->{out});
+$m = next_message($meena, $seen);
+is($m->{type}, 'document', 'inside the window: a document message');
+like($m->{document}{link}, qr{\Ahttps://\Q$HOST\E/D/[A-Za-z0-9_-]{43}\z},
+     'which Meta fetches from the verify host\'s /D/');
+is($m->{document}{filename}, "$ref4.pdf", 'named by the certificate number');
+is($m->{document}{caption},
+   expected_text('en', 'app.issued', ref => $ref4, number => $ref4, link => $ok4->{qr}),
+   'its caption is the decision\'s text, with the verification link');
+is(scalar(grep { $_->{type} eq 'text' } (received($meena))[$seen .. scalar(received($meena)) - 1]),
+   0, 'one message, not a text besides');
+
+# what Meta would fetch: the certificate's PDF
+my ($doc_path) = ($m->{document}{link} // '') =~ m{(/D/\S+)\z};
+my $res = $ngx->request('GET', $doc_path // '/D/none');
+is($res->{status}, 200, 'the link gives the document') or diag($res->{content});
+is($res->{headers}{'content-type'}, 'application/pdf', 'a PDF');
+$r = mmctl('cert', 'pdf', $ok4->{certificate}, '-o', '-');
+ok($r->{rc} == 0 && $r->{out} eq $res->{content}, 'the certificate mmctl cert pdf renders');
 
 # --- approved outside the window: the template ---------------------------
 
