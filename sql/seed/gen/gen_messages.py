@@ -180,6 +180,16 @@ m("app.documents.note", "Keep these documents ready; the officer may ask to see 
   "ఈ పత్రాలు సిద్ధంగా ఉంచుకోండి; అధికారి చూపించమని అడగవచ్చు:\n{documents}",
   "ये दस्तावेज़ तैयार रखें; अधिकारी इन्हें देखने को कह सकते हैं:\n{documents}")
 
+# ------------------------------------------------------------ an officer's decision (mmctl app)
+m("app.issued",
+  "Your {service} for application *{ref}* has been approved and issued.\nCertificate number: *{number}*\nAnyone can check that it is genuine here: {link}",
+  "దరఖాస్తు *{ref}* పై మీ {service} ఆమోదించబడి జారీ చేయబడింది.\nసర్టిఫికెట్ నంబరు: *{number}*\nఇది నిజమైనదో కాదో ఎవరైనా ఇక్కడ తనిఖీ చేయవచ్చు: {link}",
+  "आवेदन *{ref}* पर आपका {service} स्वीकृत होकर जारी कर दिया गया है।\nप्रमाणपत्र संख्या: *{number}*\nयह असली है या नहीं, कोई भी यहाँ जाँच सकता है: {link}")
+m("app.rejected",
+  "Your application *{ref}* for {service} was not approved.\nReason: {reason}",
+  "{service} కోసం మీ దరఖాస్తు *{ref}* ఆమోదించబడలేదు.\nకారణం: {reason}",
+  "{service} के लिए आपका आवेदन *{ref}* स्वीकृत नहीं हुआ।\nकारण: {reason}")
+
 # ------------------------------------------------------------ status lookup
 m("status.ask", "Please send your application or reference number (for example {example}).",
   "దయచేసి మీ దరఖాస్తు లేదా రిఫరెన్స్ నంబరు పంపండి (ఉదా: {example}).",
