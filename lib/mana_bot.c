@@ -524,6 +524,13 @@ mana_bot_on_result(mana_bot_t *b, const char *pending)
         return;
     }
 
+    if (strcmp(pending, "certificates") == 0
+        || strcmp(pending, "certificate") == 0)
+    {
+        mana_bot_certs_result(b, pending);
+        return;
+    }
+
     if (strcmp(pending, "records") == 0 || strcmp(pending, "instant") == 0) {
         mana_bot_instant_result(b, pending);
         return;
@@ -708,6 +715,11 @@ mana_bot_global(mana_bot_t *b, const char *text)
         return 1;
     }
 
+    if (strncmp(text, "cert:", 5) == 0) {
+        mana_bot_certs_pick(b, text + 5);
+        return 1;
+    }
+
     switch (mana_bot_word(b, text, &rest)) {
 
     case MANA_BOT_WORD_MENU:
@@ -747,6 +759,10 @@ mana_bot_global(mana_bot_t *b, const char *text)
         mana_bot_clear_flow(b);
         mana_bot_set_str(b, "screen", "done");
         mana_bot_stop(b);
+        return 1;
+
+    case MANA_BOT_WORD_CERTS:
+        mana_bot_certs_ask(b);
         return 1;
 
     case MANA_BOT_WORD_MORE:

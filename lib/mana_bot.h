@@ -69,9 +69,17 @@
  *   {"kind":"records","service":"SED-SSCHT"}
  *       -> {"available":true|false,"cooldown":<minutes left, or 0>}
  *   {"kind":"instant","service":"SED-SSCHT","key":"<64 hex digits>"}
- *       -> {"outcome":"found","number":..,"holder":..,"link":..}
+ *       -> {"outcome":"found","number":..,"holder":..,"link":..,
+ *           "document":..|absent}
  *          or {"outcome":"missing"} or {"outcome":"cooldown","minutes":N}
  *       (instant documents: mana_bot_instant.c)
+ *   {"kind":"certificates"}
+ *       -> {"certificates":[{"id":"<24 hex>","number":..,"service":..,
+ *                            "issued":"2026-11-27"},..]}
+ *   {"kind":"certificate","id":"<24 hex>"}
+ *       -> {"found":true,"number":..,"service":..,"link":..|absent,
+ *           "document":..|absent} or {"found":false}
+ *       (a citizen's certificates, again: mana_bot_certs.c)
  *
  * A result without what it should hold (a failed effect) gets an apology
  * and the main menu.
@@ -92,6 +100,7 @@
  *   dpage:<page>       a page of the district list
  *   field:<name>       the answer to change        "field:district"
  *   edit:<page>        a page of that list
+ *   cert:<24 hex>      one of the citizen's certificates, to send again
  *   btn:accept|notice  the privacy notice: accept, its full text's link
  *   btn:menu|back|confirm|edit|cancel|skip         the other buttons
  *

@@ -50,7 +50,8 @@
  *   help.text, session.expired {service}, session.cancelled, stop.done,
  *   stop.resumed, error.generic, error.unsupported
  *   words.menu words.back words.help words.language words.status
- *   words.cancel words.stop words.yes words.skip words.more
+ *   words.cancel words.stop words.certificates words.yes words.skip
+ *   words.more
  *   (comma-separated, any case, any language at any time)
  *   months (optional: twelve comma-separated names; dates are dd-mm-yyyy
  *   without it)
@@ -308,7 +309,7 @@ mana_bot_is_button(mana_bot_t *b, const char *text, const char *id,
 
 static const char  *mana_bot_word_names[] = {
     NULL, "menu", "back", "help", "language", "status", "cancel", "stop",
-    "yes", "skip", "more"
+    "certificates", "yes", "skip", "more"
 };
 
 

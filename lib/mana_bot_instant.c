@@ -15,7 +15,9 @@
  *       and the minutes left of the citizen's cool-down, if they are in
  *       one (no questions then: the lookup would refuse the answers)
  *   {"kind":"instant","service":"SED-SSCHT","key":"<64 hex digits>"}
- *       -> {"outcome":"found","number":..,"holder":..,"link":..}
+ *       -> {"outcome":"found","number":..,"holder":..,"link":..,
+ *           "document":..}  (the document link when the server serves
+ *                            PDFs: the document itself is sent then)
  *          {"outcome":"missing"}
  *          {"outcome":"cooldown","minutes":N}
  *       the lookup counts the citizen's failures and refuses to look
@@ -143,7 +145,7 @@ void
 mana_bot_instant_result(mana_bot_t *b, const char *pending)
 {
     json_t      *r, *svc;
-    const char  *outcome, *name, *number, *holder, *link;
+    const char  *outcome, *name, *number, *holder, *link, *doc;
 
     r = b->in->result;
     svc = mana_bot_service_get(b, mana_bot_state_str(b, "svc"));
@@ -164,6 +166,21 @@ mana_bot_instant_result(mana_bot_t *b, const char *pending)
     number = json_string_value(json_object_get(r, "number"));
     holder = json_string_value(json_object_get(r, "holder"));
     link = json_string_value(json_object_get(r, "link"));
+
+    doc = json_string_value(json_object_get(r, "document"));
+
+    if (outcome && strcmp(outcome, "found") == 0 && number && holder
+        && doc)
+    {
+        /* the server serves PDFs: the hall ticket itself */
+        mana_bot_clear_flow(b);
+        mana_bot_set_str(b, "screen", "done");
+        mana_bot_document(b, doc, mana_bot_sprintf(b, "%s.pdf", number),
+                          mana_bot_fmt(b, "instant.document", "service",
+                                       name, "holder", holder, "number",
+                                       number, NULL));
+        return;
+    }
 
     if (outcome && strcmp(outcome, "found") == 0 && number && holder
         && link)

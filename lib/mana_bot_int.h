@@ -85,6 +85,7 @@ typedef enum {
     MANA_BOT_WORD_STATUS,
     MANA_BOT_WORD_CANCEL,
     MANA_BOT_WORD_STOP,
+    MANA_BOT_WORD_CERTS,
     MANA_BOT_WORD_YES,          /* the words below only where they fit */
     MANA_BOT_WORD_SKIP,
     MANA_BOT_WORD_MORE
@@ -129,6 +130,9 @@ mana_bot_dept_t *mana_bot_dept_get(mana_bot_t *b, const char *code);
 
 /* mana_bot_reply.c: replies, each built with mana_wa_msg */
 void mana_bot_text(mana_bot_t *b, const char *body);
+/* a document Meta fetches from link: a certificate's PDF */
+void mana_bot_document(mana_bot_t *b, const char *link, const char *filename,
+    const char *caption);
 void mana_bot_buttons(mana_bot_t *b, const char *body,
     const mana_wa_choice_t *buttons, size_t n);
 void mana_bot_list(mana_bot_t *b, const char *body, const char *button,
@@ -201,6 +205,11 @@ int mana_bot_forms_build(mana_bot_env_t *env, mana_bot_cache_t *c);
 void mana_bot_instant_open(mana_bot_t *b, json_t *svc);
 void mana_bot_instant_lookup(mana_bot_t *b, json_t *svc);
 void mana_bot_instant_result(mana_bot_t *b, const char *pending);
+
+/* mana_bot_certs.c: a citizen's certificates, sent again */
+void mana_bot_certs_ask(mana_bot_t *b);
+void mana_bot_certs_pick(mana_bot_t *b, const char *id);
+void mana_bot_certs_result(mana_bot_t *b, const char *pending);
 
 /* mana_bot_search.c */
 int mana_bot_search_build(mana_bot_env_t *env, mana_bot_cache_t *c);

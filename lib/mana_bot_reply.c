@@ -54,6 +54,20 @@ mana_bot_text(mana_bot_t *b, const char *body)
 
 
 void
+mana_bot_document(mana_bot_t *b, const char *link, const char *filename,
+    const char *caption)
+{
+    mana_buf_t     buf;
+    mana_wa_msg_t  m;
+
+    mana_bot_envelope(b, &m);
+    mana_buf_init(&buf);
+    mana_bot_reply_add(b, &buf, mana_wa_document(&buf, &m, link, filename,
+                                                 caption));
+}
+
+
+void
 mana_bot_buttons(mana_bot_t *b, const char *body,
     const mana_wa_choice_t *buttons, size_t n)
 {

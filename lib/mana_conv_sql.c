@@ -169,6 +169,15 @@ mana_conv_office(mana_buf_t *sql, const char *dept, const char *district)
 }
 
 
+/* 24 lower-case hex digits: a certificate's id (cti) as the bot has it */
+static int
+mana_conv_cert_id(const char *s)
+{
+    return s != NULL && strlen(s) == 2 * 12
+           && strspn(s, "0123456789abcdef") == 2 * 12;
+}
+
+
 /* 64 hex digits: a record key as the bot computed it */
 static int
 mana_conv_key(const char *s)
@@ -183,7 +192,8 @@ mana_conv_key(const char *s)
  * failures that has passed is forgotten; in a cool-down (the window's
  * third failure reached) the record is not even looked at; a miss counts,
  * a hit forgets the failures.  The result row: "instant", the outcome,
- * the number, the holder, the link, the minutes the cool-down has left.
+ * the number, the holder, the link, the minutes the cool-down has left,
+ * the certificate's id (for a document link).
  */
 static void
 mana_conv_instant(mana_buf_t *sql, unsigned long long citizen_id,
@@ -214,7 +224,7 @@ mana_conv_instant(mana_buf_t *sql, unsigned long long citizen_id,
                        "MINUTE;\n"
                        "SET @mana_blocked = 0, @mana_wait = 0, "
                        "@mana_number = NULL, @mana_holder = NULL, "
-                       "@mana_qr = NULL;\n"
+                       "@mana_qr = NULL, @mana_cti = NULL;\n"
                        "SELECT failures >= %d, CEIL(TIMESTAMPDIFF(SECOND, "
                        "UTC_TIMESTAMP(), window_start + INTERVAL %d MINUTE) "
                        "/ 60) INTO @mana_blocked, @mana_wait "
@@ -223,8 +233,9 @@ mana_conv_instant(mana_buf_t *sql, unsigned long long citizen_id,
                   MANA_RECORD_WINDOW_MINUTES);
     mana_buf_add(sql, who.data, who.len);
     mana_buf_adds(sql, " FOR UPDATE;\n"
-                       "SELECT r.number, r.holder, r.qr INTO @mana_number, "
-                       "@mana_holder, @mana_qr FROM record r JOIN "
+                       "SELECT r.number, r.holder, r.qr, LOWER(HEX(c.cti)) "
+                       "INTO @mana_number, @mana_holder, @mana_qr, "
+                       "@mana_cti FROM record r JOIN "
                        "certificate c ON c.id = r.certificate_id "
                        "AND c.status = 'valid' WHERE @mana_blocked = 0 "
                        "AND r.service_code = ");
@@ -240,7 +251,7 @@ mana_conv_instant(mana_buf_t *sql, unsigned long long citizen_id,
                        "SELECT 'instant', IF(@mana_blocked, 'cooldown', "
                        "IF(@mana_qr IS NULL, 'missing', 'found')), "
                        "@mana_number, @mana_holder, @mana_qr, "
-                       "GREATEST(@mana_wait, 1);\n");
+                       "GREATEST(@mana_wait, 1), @mana_cti;\n");
 
     mana_buf_free(&who);
 }
@@ -341,6 +352,30 @@ mana_conv_sql_effect(mana_buf_t *sql, unsigned long long citizen_id,
                            "FROM grievance) r WHERE r.ref = ");
         mana_conv_text(sql, mana_conv_str(effect, "ref"));
         mana_buf_addf(sql, " AND r.citizen_id = %llu;\n", citizen_id);
+        return 0;
+    }
+
+    if (strcmp(kind, "certificates") == 0) {
+        /* one row, its list as JSON: the citizen's own valid ones only */
+        mana_buf_addf(sql, "SELECT 'certs', JSON_ARRAYAGG(JSON_OBJECT("
+                           "'id', LOWER(HEX(cti)), 'number', number, "
+                           "'service', service_code, 'issued', "
+                           "DATE_FORMAT(issued_at, '%%Y-%%m-%%d')) ORDER BY "
+                           "issued_at DESC, id DESC LIMIT 10) FROM "
+                           "certificate WHERE citizen_id = %llu AND status = "
+                           "'valid' AND (expires_at IS NULL OR expires_at > "
+                           "UTC_TIMESTAMP());\n", citizen_id);
+        return 0;
+    }
+
+    if (strcmp(kind, "certificate") == 0
+        && mana_conv_cert_id(mana_conv_str(effect, "id")))
+    {
+        mana_buf_addf(sql, "SELECT 'cert', LOWER(HEX(cti)), number, "
+                           "service_code, cose FROM certificate WHERE "
+                           "citizen_id = %llu AND cti = X'%s' AND status = "
+                           "'valid';\n", citizen_id,
+                      mana_conv_str(effect, "id"));
         return 0;
     }
 

@@ -38,6 +38,7 @@
 #include "mana_buf.h"
 #include "mana_conv_sql.h"
 #include "mana_ingest_sql.h"
+#include "mana_mm1.h"
 
 
 #define NGX_HTTP_MANA_CONV_MAX_EFFECTS   4
@@ -421,6 +422,54 @@ failed:
 
 
 /* result sets: the locking SELECT of a sender, or an effect's result */
+/* the document link of a certificate, where this server serves PDFs */
+static void
+ngx_http_mana_conv_document(json_t *result, const char *cti_hex)
+{
+    mana_buf_t  link;
+
+    mana_buf_init(&link);
+
+    if (result && cti_hex
+        && ngx_http_mana_document_link(cti_hex, &link) == NGX_OK)
+    {
+        json_object_set_new(result, "document", json_string(link.data));
+    }
+
+    mana_buf_free(&link);
+}
+
+
+/* the verification link (the QR's text), where the verify host is known */
+static void
+ngx_http_mana_conv_qr(json_t *result, u_char *cose, size_t len)
+{
+    mana_buf_t                  qr;
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_mana_module);
+
+    if (result == NULL || cose == NULL || mmcf->verify_host.len == 0) {
+        return;
+    }
+
+    mana_buf_init(&qr);
+
+    if (mana_mm1_qr_text(&qr, (const char *) mmcf->verify_host.data, cose,
+                         len) == 0)
+    {
+        mana_buf_add(&qr, "", 1);
+
+        if (!mana_buf_failed(&qr)) {
+            json_object_set_new(result, "link", json_string(qr.data));
+        }
+    }
+
+    mana_buf_free(&qr);
+}
+
+
 static void
 ngx_http_mana_conv_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
     MYSQL_RES *res)
@@ -485,7 +534,7 @@ ngx_http_mana_conv_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
         return;
     }
 
-    if (mysql_num_fields(res) == 6 && r[0]
+    if (mysql_num_fields(res) == 7 && r[0]
         && ngx_strcmp(r[0], "instant") == 0)
     {
         g->result = json_pack("{s:s?,s:s?,s:s?,s:s?,s:I}", "outcome", r[1],
@@ -493,6 +542,32 @@ ngx_http_mana_conv_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
                               "minutes", (json_int_t) (r[5] ? strtoll(r[5],
                                                            NULL, 10)
                                                      : 0));
+        ngx_http_mana_conv_document(g->result, r[6]);
+        return;
+    }
+
+    /* a citizen's certificates: the list as one JSON value */
+    if (mysql_num_fields(res) == 2 && r[0] && ngx_strcmp(r[0], "certs") == 0)
+    {
+        g->result = json_pack("{s:o}", "certificates",
+                              r[1] ? json_loadb(r[1], len[1], 0, NULL)
+                                   : json_array());
+        if (g->result && !json_is_array(json_object_get(g->result,
+                                                        "certificates")))
+        {
+            json_object_set_new(g->result, "certificates", json_array());
+        }
+
+        return;
+    }
+
+    /* one of them: id, number, service, the signed bytes */
+    if (mysql_num_fields(res) == 5 && r[0] && ngx_strcmp(r[0], "cert") == 0)
+    {
+        g->result = json_pack("{sb,s:s?,s:s?}", "found", 1, "number", r[2],
+                              "service", r[3]);
+        ngx_http_mana_conv_qr(g->result, (u_char *) r[4], len[4]);
+        ngx_http_mana_conv_document(g->result, r[1]);
         return;
     }
 

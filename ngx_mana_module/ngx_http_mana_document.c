@@ -25,6 +25,7 @@
 #include "mana_buf.h"
 #include "mana_cert_pdf.h"
 #include "mana_doclink.h"
+#include "mana_hex.h"
 #include "mana_pdf.h"
 
 
@@ -536,6 +537,39 @@ ngx_http_mana_doc_send(ngx_http_request_t *r, ngx_http_mana_doc_t *doc)
 
     return ngx_http_mana_send(r, NGX_HTTP_OK, "application/pdf", body,
                               doc->pdf.len);
+}
+
+
+/*
+ * https://<verify host>/D/<token> for the certificate cti_hex (24 hex
+ * digits), for a week, NUL-terminated in out: for the bot's document
+ * messages.  NGX_DECLINED when this server serves no documents.
+ */
+ngx_int_t
+ngx_http_mana_document_link(const char *cti_hex, mana_buf_t *out)
+{
+    char                        token[MANA_DOCLINK_TOKEN_LEN + 1];
+    unsigned char               cti[MANA_MM1_CTI_LEN];
+    ngx_http_mana_main_conf_t  *mmcf;
+
+    mmcf = ngx_http_cycle_get_module_main_conf(ngx_cycle,
+                                               ngx_http_mana_module);
+
+    if (mmcf == NULL || !mmcf->document_used || cti_hex == NULL
+        || ngx_strlen(cti_hex) != 2 * MANA_MM1_CTI_LEN
+        || mana_hex_decode(cti, cti_hex, MANA_MM1_CTI_LEN) != 0
+        || mana_doclink_token(token, mmcf->document_key.data,
+                              mmcf->document_key.len, cti,
+                              (int64_t) ngx_time() + MANA_DOCLINK_TTL)
+           != 0)
+    {
+        return NGX_DECLINED;
+    }
+
+    mana_buf_addf(out, "https://%s/D/%s", mmcf->verify_host.data, token);
+    mana_buf_add(out, "", 1);
+
+    return mana_buf_failed(out) ? NGX_ERROR : NGX_OK;
 }
 
 

@@ -13,6 +13,7 @@
 #include "ngx_http_mana_db.h"
 #include "ngx_http_mana_sender.h"
 #include "ngx_http_mana_catalogue.h"
+#include "mana_buf.h"
 
 
 typedef struct {
@@ -72,6 +73,8 @@ ngx_int_t ngx_http_mana_status_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_document_handler(ngx_http_request_t *r);
 ngx_int_t ngx_http_mana_document_init_process(ngx_cycle_t *cycle);
 void ngx_http_mana_document_exit_process(void);
+/* https://<verify host>/D/<token> of a certificate; NGX_DECLINED: none */
+ngx_int_t ngx_http_mana_document_link(const char *cti_hex, mana_buf_t *out);
 /* a public document: Cache-Control as given, readable from any origin */
 ngx_int_t ngx_http_mana_log_send(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, const char *cache, u_char *body, size_t len);

@@ -209,6 +209,47 @@ is($res->{headers}{'content-type'}, 'application/pdf', 'a PDF');
 $r = mmctl('cert', 'pdf', $ok4->{certificate}, '-o', '-');
 ok($r->{rc} == 0 && $r->{out} eq $res->{content}, 'the certificate mmctl cert pdf renders');
 
+# --- "certificates": the citizen's own, sent again ------------------------
+
+# an officer at a counter issues Meena a second one
+$r = mmctl('--json', 'cert', 'issue', '--service', 'REV-INC', '--office', $office,
+           '--number', 'REV-INC-COUNTER-1', '--holder', 'Meena Kumari', '--to', $meena);
+is($r->{rc}, 0, 'mmctl cert issue --to a citizen') or diag($r->{err});
+my $counter = json_decode($r->{out});
+
+my @list = say($meena, 'my certificates');
+my ($l) = grep { $_->{type} eq 'interactive' } @list;
+my @rows = map { @{ $_->{rows} } } @{ $l->{interactive}{action}{sections} // [] };
+is_deeply([ map { $_->{id} } @rows ], [ "cert:$counter->{id}", "cert:$ok4->{certificate}" ],
+          'two certificates listed, the newest first');
+like($rows[1]{description} // '', qr/^\Q$ref4\E, issued /, 'each with its number and date');
+
+@list = tap($meena, "cert:$ok4->{certificate}");
+is(scalar @list, 1, 'the one picked: one message');
+is($list[0]{type}, 'document', 'its PDF, as a document');
+is($list[0]{document}{filename}, "$ref4.pdf", 'named by its number');
+is($list[0]{document}{caption}, expected_text('en', 'certs.document', number => $ref4),
+   'with its caption');
+($doc_path) = ($list[0]{document}{link} // '') =~ m{(/D/\S+)\z};
+$res = $ngx->request('GET', $doc_path // '/D/none');
+$r = mmctl('cert', 'pdf', $ok4->{certificate}, '-o', '-');
+ok($res->{status} == 200 && $r->{out} eq $res->{content},
+   'whose fresh link gives the same PDF');
+
+# a certificate of another citizen, its id typed: nothing
+my $before_other = () = received($lakshmi);
+@list = tap($lakshmi, "cert:$ok4->{certificate}");
+is(join('', map { text_of($_) } @list), $messages->{te}{'certs.not_found'},
+   'another citizen\'s certificate: not found, in Telugu');
+ok(!grep({ $_->{type} eq 'document' } @list), 'and no document');
+
+# one certificate: sent at once, in the citizen's language
+@list = say($lakshmi, 'సర్టిఫికెట్లు');
+is(scalar @list, 1, 'Lakshmi\'s only certificate: at once');
+is($list[0]{type}, 'document', 'as a document');
+is($list[0]{document}{caption}, expected_text('te', 'certs.document', number => $ref),
+   'its caption in Telugu');
+
 # --- approved outside the window: the template ---------------------------
 
 my $ravi = '919200000002';
@@ -263,5 +304,39 @@ $r = mmctl('app', 'approve', $ref3);
 is($r->{rc}, 1, 'approving the rejected application: exit 1');
 select undef, undef, undef, 0.5;
 is(scalar(() = received($sita)), $seen, 'and no message');
+
+# she has no certificate
+@r = say($sita, 'certificates');
+is(join('', map { text_of($_) } @r), $messages->{en}{'certs.none'},
+   'no certificate yet: says so');
+
+# --- a hall ticket at once, as its PDF -------------------------------------
+
+$r = mmctl('key', 'generate', '--purpose', 'issuer', '--office', 'SED-GNT');
+is($r->{rc}, 0, 'an issuer key for the exams office') or diag($r->{err});
+my $csv = "$Mana::Test::TOP/sql/seed/ssc-hall-tickets.csv";
+$r = mmctl('records', 'import', '--service', 'SED-SSCHT', '--office', 'SED-GNT', $csv);
+is($r->{rc}, 0, 'the demo hall tickets imported') or diag($r->{err});
+my ($roll, $dob, $student) = split /,/, (split /\n/, slurp($csv))[1];
+
+my $kiran = '919200000005';
+say($kiran, 'Hi');
+tap($kiran, 'lang:en');
+tap($kiran, 'btn:accept');
+say($kiran, 'SED-SSCHT');
+say($kiran, $roll);
+@r = say($kiran, $dob);
+is(scalar @r, 1, 'the lookup answered with one message');
+is($r[0]{type}, 'document', 'the hall ticket itself, as a document');
+is($r[0]{document}{filename}, "$roll.pdf", 'named by the roll number');
+like($r[0]{document}{caption} // '', qr/\Q$student\E/, 'its caption names the student');
+($doc_path) = ($r[0]{document}{link} // '') =~ m{(/D/\S+)\z};
+$res = $ngx->request('GET', $doc_path // '/D/none');
+my ($ticket) = $dbh->selectrow_array(
+    q{SELECT LOWER(HEX(c.cti)) FROM record r JOIN certificate c ON c.id = r.certificate_id
+      WHERE r.service_code = 'SED-SSCHT' AND r.number = ?}, undef, $roll);
+$r = mmctl('cert', 'pdf', $ticket // 'none', '-o', '-');
+ok($res->{status} == 200 && $r->{rc} == 0 && $r->{out} eq $res->{content},
+   'its link gives the hall ticket\'s PDF');
 
 finish_tests();

@@ -270,18 +270,21 @@ m("help.text",
   "• *menu*: main menu\n• *back*: previous step\n• *status*: track an application\n"
   "• *cancel*: stop the current form\n• *language*: change language\n"
   "• *my data*, *correct*, *delete my data*: your data rights\n"
+  "• *certificates*: your certificates, sent again\n"
   "• *stop*: stop messages from Mana Mitra\n"
   "Emergency: dial 112.",
   "మీకు కావలసింది మీ మాటల్లో టైప్ చేయవచ్చు, లేదా ఎప్పుడైనా ఈ పదాలు వాడండి:\n"
   "• *మెనూ*: ప్రధాన మెనూ\n• *వెనక్కి*: ముందటి దశ\n• *స్థితి*: దరఖాస్తు స్థితి\n"
   "• *రద్దు*: ప్రస్తుత ఫారం ఆపడం\n• *భాష*: భాష మార్పు\n"
   "• *నా సమాచారం*, *సవరణ*, *నా సమాచారం తొలగించు*: మీ సమాచార హక్కులు\n"
+  "• *సర్టిఫికెట్లు*: మీ సర్టిఫికెట్లు మళ్ళీ పొందడం\n"
   "• *ఆపు*: మన మిత్ర సందేశాలు ఆపడం\n"
   "అత్యవసరమైతే 112కు డయల్ చేయండి.",
   "आप जो चाहिए अपने शब्दों में लिख सकते हैं, या कभी भी ये शब्द इस्तेमाल करें:\n"
   "• *मेनू*: मुख्य मेनू\n• *पीछे*: पिछला चरण\n• *स्थिति*: आवेदन की स्थिति\n"
   "• *रद्द*: मौजूदा फ़ॉर्म रोकें\n• *भाषा*: भाषा बदलें\n"
   "• *मेरा डेटा*, *सुधार*, *मेरा डेटा हटाएं*: आपके डेटा अधिकार\n"
+  "• *प्रमाणपत्र*: अपने प्रमाणपत्र फिर से पाएँ\n"
   "• *रोकें*: मन मित्र के संदेश बंद करें\n"
   "आपातकाल में 112 डायल करें।")
 m("session.expired",
@@ -379,12 +382,19 @@ m("words.yes", "yes,y,ok,okay,confirm", "అవును,సరే,ఓకే", "
 m("words.no", "no,n", "కాదు,లేదు", "नहीं,ना")
 m("words.skip", "skip", "వదిలేయి,స్కిప్", "छोड़ें,स्किप")
 m("words.more", "more,next", "మరిన్ని,తరువాత", "और,अगला")
+m("words.certificates", "certificates,my certificates,documents,my documents",
+  "సర్టిఫికెట్లు,నా సర్టిఫికెట్లు,పత్రాలు,నా పత్రాలు,ధృవపత్రాలు",
+  "प्रमाणपत्र,मेरे प्रमाणपत्र,दस्तावेज़,मेरे दस्तावेज़")
 m("words.my_data", "my data", "నా సమాచారం", "मेरा डेटा")
 m("words.correct", "correct,correction", "సవరణ,సరిచేయండి", "सुधार")
 m("words.delete_data", "delete my data,erase my data", "నా సమాచారం తొలగించు", "मेरा डेटा हटाएं")
 m("words.complaint", "complaint", "ఫిర్యాదు", "शिकायत")
 
 # ------------------------------------------------------------ instant documents: the lookup
+m("instant.document",
+  "Here is your {service}, {holder}.\nNumber: *{number}*\nThe QR code on it lets anyone check that it is genuine.",
+  "{holder} గారూ, మీ {service} ఇదిగో.\nనంబరు: *{number}*\nదానిపై ఉన్న QR కోడ్‌తో ఇది నిజమైనదో కాదో ఎవరైనా తనిఖీ చేయవచ్చు.",
+  "{holder}, यह रहा आपका {service}।\nसंख्या: *{number}*\nइस पर बने QR कोड से कोई भी जाँच सकता है कि यह असली है।")
 m("instant.start",
   "To get your {service} here at once, please answer {count} questions.",
   "మీ {service} ను ఇక్కడే వెంటనే పొందడానికి దయచేసి {count} ప్రశ్నలకు సమాధానం ఇవ్వండి.",
@@ -397,6 +407,33 @@ m("instant.cooldown",
   "Too many attempts with details that match no {service}. To keep everyone's documents safe, please try again in {minutes} minutes.",
   "ఏ {service} తోనూ సరిపోలని వివరాలతో చాలా ప్రయత్నాలు జరిగాయి. అందరి పత్రాల భద్రత కోసం దయచేసి {minutes} నిమిషాల తర్వాత మళ్ళీ ప్రయత్నించండి.",
   "ऐसे विवरणों से बहुत बार कोशिश हुई जो किसी {service} से नहीं मिलते। सबके दस्तावेज़ सुरक्षित रखने के लिए कृपया {minutes} मिनट बाद फिर कोशिश करें।")
+
+
+# ------------------------------------------------------------ a citizen's certificates, again
+m("certs.none",
+  "No certificate has been issued to this number yet. When one is, type *certificates* any time to get it again.",
+  "ఈ నంబరుకు ఇంకా ఏ సర్టిఫికెట్ జారీ కాలేదు. జారీ అయ్యాక, మళ్ళీ పొందడానికి ఎప్పుడైనా *సర్టిఫికెట్లు* అని టైప్ చేయండి.",
+  "इस नंबर पर अभी तक कोई प्रमाणपत्र जारी नहीं हुआ है। जारी होने पर उसे फिर से पाने के लिए कभी भी *प्रमाणपत्र* लिखें।")
+m("certs.list.body",
+  "Your certificates. Choose one to get it again.",
+  "మీ సర్టిఫికెట్లు. మళ్ళీ పొందడానికి ఒకటి ఎంచుకోండి.",
+  "आपके प्रमाणपत्र। फिर से पाने के लिए एक चुनें।")
+m("certs.list.button", "Certificates", "సర్టిఫికెట్లు", "प्रमाणपत्र")
+m("certs.list.section", "Issued to you", "మీకు జారీ అయినవి", "आपको जारी")
+m("certs.row.desc", "{number}, issued {date}", "{number}, జారీ {date}",
+  "{number}, जारी {date}")
+m("certs.document",
+  "Your {service}\nCertificate number: *{number}*\nThe QR code on it lets anyone check that it is genuine.",
+  "మీ {service}\nసర్టిఫికెట్ నంబరు: *{number}*\nదానిపై ఉన్న QR కోడ్‌తో ఇది నిజమైనదో కాదో ఎవరైనా తనిఖీ చేయవచ్చు.",
+  "आपका {service}\nप्रमाणपत्र संख्या: *{number}*\nइस पर बने QR कोड से कोई भी जाँच सकता है कि यह असली है।")
+m("certs.link",
+  "Your {service}\nCertificate number: *{number}*\nAnyone can check that it is genuine here: {link}",
+  "మీ {service}\nసర్టిఫికెట్ నంబరు: *{number}*\nఇది నిజమైనదో కాదో ఎవరైనా ఇక్కడ తనిఖీ చేయవచ్చు: {link}",
+  "आपका {service}\nप्रमाणपत्र संख्या: *{number}*\nयह असली है या नहीं, कोई भी यहाँ जाँच सकता है: {link}")
+m("certs.not_found",
+  "That certificate is not one of yours, or it is no longer valid.",
+  "ఆ సర్టిఫికెట్ మీది కాదు, లేదా అది ఇప్పుడు చెల్లదు.",
+  "वह प्रमाणपत्र आपका नहीं है, या अब मान्य नहीं है।")
 
 
 def main():
