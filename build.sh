@@ -188,6 +188,37 @@ secret() {
     fi
 }
 
+# The demo's signing keys (a root, the log's, issuers for Guntur's revenue
+# offices and its exams office), the trust list, the demo hall tickets and
+# a first checkpoint: once, marked by var/.demo-certificates.  mmctl runs
+# with the settings the run prints for the administrator.
+mmctl_demo() {
+    "$build/mmctl" --socket "$db_sock" --user root \
+        --master-key-file "$var/secrets/master.key" \
+        --verify-host "127.0.0.1:$port" \
+        --document-key-file "$var/secrets/document_key" "$@"
+}
+
+demo_certificates() {
+    local office log=$var/log/demo-certificates.log
+    mkdir -p "$var/log"
+    [ -s "$var/secrets/master.key" ] || mmctl_demo key init-master >> "$log"
+    [ -f "$var/.demo-certificates" ] && return 0
+    {
+        mmctl_demo key generate --purpose root --name mana-demo-root
+        mmctl_demo key generate --purpose log --name "127.0.0.1:$port/log"
+        for office in REV-GNT-COLL REV-GNT-RDO REV-GNT-TAH REV-GNT-TENALI SED-GNT; do
+            mmctl_demo key generate --purpose issuer --office "$office"
+        done
+        mmctl_demo key trust-list -o /dev/null
+        mmctl_demo records import --service SED-SSCHT --office SED-GNT \
+            "$top/sql/seed/ssc-hall-tickets.csv"
+        mmctl_demo log checkpoint
+    } >> "$log" 2>&1 || die "the demo's keys and hall tickets failed (log: $log)"
+    touch "$var/.demo-certificates"
+    say "demo signing keys, trust list, hall tickets and a first checkpoint made (log: $log)"
+}
+
 write_nginx_conf() {
     local u graph
     u=$(run_user nobody)
@@ -228,6 +259,9 @@ http {
     mana_notice_url http://127.0.0.1:$port/mana/sandbox/privacy;
     mana_notice_version 2026-11;
     mana_contact "Grievance Officer, RTGS, Amaravati (demo)";
+    # the QR codes' host, and the key of the PDFs' links (mmctl's too)
+    mana_verify_host 127.0.0.1:$port;
+    mana_document_key_file $var/secrets/document_key;
 
     server {
         listen 127.0.0.1:$port;
@@ -264,6 +298,11 @@ http {
             mana_status;
         }
 
+        # certificates' PDFs, by the links in document messages
+        location ^~ /D/ {
+            mana_document;
+        }
+
         # the browser chat and the Graph stand-in: never in production
         location /mana/sandbox/ {
             mana_sandbox on;
@@ -282,7 +321,7 @@ run() {
     mkdir -p "$var/secrets"
     chmod 700 "$var/secrets"
     local s
-    for s in app_secret verify_token graph_token db_password; do secret "$s"; done
+    for s in app_secret verify_token graph_token db_password document_key; do secret "$s"; done
 
     db_running || start_db
     "$build/mmctl" --socket "$db_sock" --user root db migrate >&2
@@ -293,6 +332,7 @@ run() {
         "$top/sql/seed/catalogue.json" >&2
     "$build/mmctl" --socket "$db_sock" --user root i18n import \
         "$top/sql/seed/messages.json" >&2
+    demo_certificates
 
     write_nginx_conf
     nginx -t -q -p "$var/nginx" -c "$var/nginx/nginx.conf" -e "$var/log/nginx-error.log" \
@@ -309,9 +349,18 @@ Mana is running.
   health:   http://127.0.0.1:$port/health
   MariaDB:  unix socket $db_sock, database mana
             (as root: mariadb -S $db_sock mana)
-  mmctl:    export MANA_DB_SOCKET=$db_sock MANA_DB_USER=root
+  mmctl:    export MANA_DB_SOCKET=$db_sock MANA_DB_USER=root \\
+              MANA_MASTER_KEY_FILE=$var/secrets/master.key \\
+              MANA_VERIFY_HOST=127.0.0.1:$port \\
+              MANA_DOCUMENT_KEY_FILE=$var/secrets/document_key
+  try:      in the sandbox, "SED-SSCHT" with roll number 2627100001 and
+            date of birth 14-03-2011 gives a hall ticket as its PDF;
+            apply for REV-INC in Guntur district, then
+            "mmctl app list" and "mmctl app approve REF" send the
+            certificate; "certificates" sends it again
   replies:  delivered to $replies
-  secrets:  $var/secrets/ (app_secret, verify_token, graph_token)
+  secrets:  $var/secrets/ (app_secret, verify_token, graph_token,
+            document_key, master.key)
   logs:     $var/log/
   stop:     ./build.sh stop
 TXT

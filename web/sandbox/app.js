@@ -172,6 +172,21 @@
                 bubble.appendChild(open);
             }
 
+        } else if (p.type === 'document' && p.document) {
+            /* Meta would fetch the link; here this server serves it */
+            var d = p.document;
+            var file = el('a', 'file');
+            var path = String(d.link || '').replace(/^https:\/\/[^\/]+/i, '');
+            file.href = /^\/D\/[A-Za-z0-9_-]+$/.test(path) ? path : '#';
+            file.target = '_blank';
+            file.rel = 'noopener noreferrer';
+            file.appendChild(el('span', 'file-icon', 'PDF'));
+            file.appendChild(el('span', 'file-name', d.filename || 'document'));
+            bubble.appendChild(file);
+            if (d.caption) {
+                formatted(bubble.appendChild(el('div', 'caption')), String(d.caption));
+            }
+
         } else if (p.type === 'template' && p.template) {
             bubble.appendChild(el('div', 'template',
                 'Template "' + p.template.name + '" ('
