@@ -210,7 +210,7 @@ demo_certificates() {
         for office in REV-GNT-COLL REV-GNT-RDO REV-GNT-TAH REV-GNT-TENALI SED-GNT; do
             mmctl_demo key generate --purpose issuer --office "$office"
         done
-        mmctl_demo key trust-list -o /dev/null
+        mmctl_demo key trust-list
         mmctl_demo records import --service SED-SSCHT --office SED-GNT \
             "$top/sql/seed/ssc-hall-tickets.csv"
         mmctl_demo log checkpoint

@@ -14,6 +14,7 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include <sys/types.h>
 #include <mysql.h>
 
 
@@ -184,6 +185,13 @@ void mmctl_note(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* mmctl_json.c */
 void mmctl_json_str(FILE *f, const char *s);
+
+/*
+ * mmctl_file.c: data to path whole (temporary file, synced, renamed) with
+ * mode; a path that exists and is not a regular file is written directly
+ */
+int mmctl_write_file(mmctl_ctx_t *ctx, const char *path, const char *data,
+    size_t len, mode_t mode);
 void mmctl_json_strn(FILE *f, const char *s, size_t len);
 
 /* mmctl_table.c */

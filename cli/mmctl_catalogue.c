@@ -471,42 +471,6 @@ done:
 }
 
 
-/* writes data to path whole: a temporary file renamed over it */
-
-static int
-mmctl_catalogue_write_file(mmctl_ctx_t *ctx, const char *path,
-    const char *data, size_t len)
-{
-    FILE    *f;
-    char     tmp[4096];
-    int      ok;
-
-    if (snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long) getpid())
-        >= (int) sizeof(tmp))
-    {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "%s: the name is too "
-                           "long", path);
-    }
-
-    f = fopen(tmp, "wb");
-    if (f == NULL) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: "
-                           "%s", tmp, strerror(errno));
-    }
-
-    ok = (fwrite(data, 1, len, f) == len);
-    ok = (fclose(f) == 0) && ok;
-
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: "
-                           "%s", path, strerror(errno));
-    }
-
-    return MMCTL_OK;
-}
-
-
 int
 mmctl_catalogue_export(mmctl_ctx_t *ctx, const char *format,
     const char *output)
@@ -560,7 +524,7 @@ mmctl_catalogue_export(mmctl_ctx_t *ctx, const char *format,
     }
 
     if (output) {
-        rc = mmctl_catalogue_write_file(ctx, output, text, strlen(text));
+        rc = mmctl_write_file(ctx, output, text, strlen(text), 0644);
 
     } else if (fwrite(text, 1, strlen(text), stdout) != strlen(text)) {
         rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write to "

@@ -137,59 +137,6 @@ mmctl_cert_names(mmctl_ctx_t *ctx, const mmctl_cert_t *c,
 }
 
 
-/* data to path whole: a temporary file renamed over it, mode 0600 */
-
-static int
-mmctl_cert_write_file(mmctl_ctx_t *ctx, const char *path, const char *data,
-    size_t len)
-{
-    int    fd, ok;
-    char   tmp[4096];
-    FILE  *f;
-
-    if (strcmp(path, "-") == 0) {
-        if (fwrite(data, 1, len, stdout) != len || fflush(stdout) != 0) {
-            return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write "
-                               "to stdout: %s", strerror(errno));
-        }
-
-        return MMCTL_OK;
-    }
-
-    if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path)
-        >= (int) sizeof(tmp))
-    {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "%s: the name is too "
-                           "long", path);
-    }
-
-    /* mkstemp's mode 0600: the page carries the holder's name */
-    fd = mkstemp(tmp);
-    if (fd == -1) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: "
-                           "%s", path, strerror(errno));
-    }
-
-    f = fdopen(fd, "wb");
-    if (f == NULL) {
-        close(fd);
-        ok = 0;
-
-    } else {
-        ok = fwrite(data, 1, len, f) == len;
-        ok = (fclose(f) == 0) && ok;
-    }
-
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: "
-                           "%s", path, strerror(errno));
-    }
-
-    return MMCTL_OK;
-}
-
-
 int
 mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
@@ -271,7 +218,17 @@ mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args)
 
     mana_pdf_cleanup();
 
-    rc = mmctl_cert_write_file(ctx, output, pdf.data, pdf.len);
+    if (strcmp(output, "-") == 0) {
+        rc = (fwrite(pdf.data, 1, pdf.len, stdout) == pdf.len
+              && fflush(stdout) == 0)
+             ? MMCTL_OK
+             : mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write to "
+                           "stdout: %s", strerror(errno));
+
+    } else {
+        /* mode 0600: the page carries the holder's name */
+        rc = mmctl_write_file(ctx, output, pdf.data, pdf.len, 0600);
+    }
     if (rc != MMCTL_OK) {
         goto done;
     }

@@ -106,8 +106,6 @@ static void mmctl_i18n_placeholders(const char *s, size_t len,
     mana_buf_t *b);
 static char *mmctl_i18n_dump_json(mmctl_i18n_set_t *set, size_t *len);
 static char *mmctl_i18n_dump_csv(mmctl_i18n_set_t *set, size_t *len);
-static int mmctl_i18n_write_out(mmctl_ctx_t *ctx, const char *path,
-    const char *data, size_t len);
 
 
 enum {
@@ -1172,7 +1170,7 @@ mmctl_i18n_export(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
-    rc = mmctl_i18n_write_out(ctx, path, out, len);
+    rc = mmctl_write_file(ctx, path, out, len, 0644);
     if (rc != MMCTL_OK) {
         goto done;
     }
@@ -1326,54 +1324,6 @@ mmctl_i18n_dump_csv(mmctl_i18n_set_t *set, size_t *len)
 
 
 /* writes a temporary file beside path and renames it: never half a file */
-
-static int
-mmctl_i18n_write_out(mmctl_ctx_t *ctx, const char *path, const char *data,
-    size_t len)
-{
-    int    rc;
-    char  *tmp;
-    FILE  *f;
-
-    tmp = malloc(strlen(path) + 32);
-    if (tmp == NULL) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-    }
-
-    sprintf(tmp, "%s.tmp.%ld", path, (long) getpid());
-
-    f = fopen(tmp, "wb");
-    if (f == NULL) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot create %s: %s",
-                         tmp, strerror(errno));
-        free(tmp);
-        return rc;
-    }
-
-    if (fwrite(data, 1, len, f) != len || fflush(f) != 0
-        || fsync(fileno(f)) != 0)
-    {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: %s",
-                         tmp, strerror(errno));
-        fclose(f);
-        unlink(tmp);
-        free(tmp);
-        return rc;
-    }
-
-    if (fclose(f) != 0 || rename(tmp, path) != 0) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: %s",
-                         path, strerror(errno));
-        unlink(tmp);
-        free(tmp);
-        return rc;
-    }
-
-    free(tmp);
-
-    return MMCTL_OK;
-}
-
 
 /* list and missing ------------------------------------------------------- */
 

@@ -37,52 +37,6 @@ mmctl_key_trust_key(mana_trust_key_t *t, const mmctl_key_t *k)
 }
 
 
-/* writes data to path whole, mode 0644: a temporary file renamed over it */
-
-static int
-mmctl_key_write_file(mmctl_ctx_t *ctx, const char *path, const char *data,
-    size_t len)
-{
-    int    fd, ok;
-    char   tmp[4096];
-    FILE  *f;
-
-    if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path)
-        >= (int) sizeof(tmp))
-    {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "%s: the name is too "
-                           "long", path);
-    }
-
-    fd = mkstemp(tmp);
-    if (fd == -1) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: "
-                           "%s", path, strerror(errno));
-    }
-
-    /* a public document, served as it is */
-    ok = fchmod(fd, 0644) == 0;
-
-    f = fdopen(fd, "wb");
-    if (f == NULL) {
-        close(fd);
-        ok = 0;
-
-    } else {
-        ok = (fwrite(data, 1, len, f) == len) && ok;
-        ok = (fclose(f) == 0) && ok;
-    }
-
-    if (!ok || rename(tmp, path) != 0) {
-        unlink(tmp);
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "cannot write %s: "
-                           "%s", path, strerror(errno));
-    }
-
-    return MMCTL_OK;
-}
-
-
 /* the document, as the module will serve it: the newest row wins */
 
 static int
@@ -284,7 +238,8 @@ mmctl_key_trust_list(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
-    rc = mmctl_key_write_file(ctx, output, doc.data, doc.len);
+    /* a public document, served as it is */
+    rc = mmctl_write_file(ctx, output, doc.data, doc.len, 0644);
     if (rc != MMCTL_OK) {
         goto done;
     }
