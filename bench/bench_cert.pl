@@ -8,6 +8,9 @@
 #   PDF render          build/t/test_lib_pdf bench: one page, CPU time
 #   /C/ verifications   wrk on the verification page of one certificate,
 #                       beside `return 200` of the same nginx in the same run
+#   /D/ documents       wrk on one certificate's document link: the PDF
+#                       drawn in the thread pool for every request, as
+#                       Meta fetches it (nothing is cached)
 use strict;
 use warnings;
 use Time::HiRes qw(time);
@@ -23,7 +26,11 @@ sub bench_cert {
     $rc == 0 or die "seed: $out";
 
     my $mk = "$db->{dir}/master.key";
-    my @keyed = ('--master-key-file', $mk, '--verify-host', 'verify.example.in');
+    my $dockey = "$db->{dir}/document.key";
+    Mana::Test::spew($dockey, "bench-document-key-of-at-least-32-bytes\n");
+    chmod 0644, $dockey;
+    my @keyed = ('--master-key-file', $mk, '--verify-host', 'verify.example.in',
+                 '--document-key-file', $dockey);
     my $office = 'REV-AKP-COLL';
     for my $args (['key', 'init-master', $mk],
                   ['key', 'generate', '--purpose', 'issuer', '--office', $office]) {
@@ -75,8 +82,11 @@ sub bench_cert {
 
     my $ngx = start_nginx($db, workers => $o->{workers}, pool_size => $o->{pool},
                           queue_size => 1024,
-                          http_extra => 'mana_catalogue_check 1s;',
+                          http_extra => 'mana_catalogue_check 1s; '
+                                        . "mana_document_key_file $dockey; "
+                                        . 'mana_verify_host verify.example.in;',
                           server_extra => 'location ^~ /C/ { mana_verify; } '
+                                        . 'location ^~ /D/ { mana_document; } '
                                         . 'location = /ceiling { return 200 "{}"; }');
     Mana::Test::wait_until(sub {
         my $r = `curl -s -o /dev/null -w '%{http_code}' ${\ $ngx->url($path)}`;
@@ -90,9 +100,17 @@ sub bench_cert {
         my ($bad) = $out =~ /Non-2xx or 3xx responses: (\d+)/;
         return { rps => $rps, p99 => $p99 // '?', bad => $bad // 0 };
     };
-    { local $o->{duration} = 2; $wrk->($path); }    # warm
+    # the first certificate's document link
+    my ($cti) = $db->dbh->selectrow_array('SELECT LOWER(HEX(cti)) FROM certificate ORDER BY id LIMIT 1');
+    my $link = $db->mmctl_run(@keyed, '--json', 'cert', 'link', $cti);
+    $link->{rc} == 0 or die "cert link: $link->{err}";
+    my ($doc) = Mana::Test::json_decode($link->{out})->{url} =~ m{^https://[^/]+(/D/\S+)$}
+        or die "cert link: $link->{out}";
+
+    { local $o->{duration} = 2; $wrk->($path); $wrk->($doc); }    # warm
     my $ceiling = $wrk->('/ceiling');
     my $verify = $wrk->($path);
+    my $document = $wrk->($doc);
 
     my $pdf = `$Mana::Test::BUILD/t/test_lib_pdf bench 50 2>&1`;
 
@@ -109,6 +127,8 @@ certificates issued per second (mmctl cert issue, one process each):
   ceiling (return 200)   ${\ sprintf '%9.0f', $ceiling->{rps}} req/s  p99 $ceiling->{p99}
   /C/<certificate>       ${\ sprintf '%9.0f', $verify->{rps}} req/s  p99 $verify->{p99}  non-2xx $verify->{bad}
   /C/ / ceiling: ${\ sprintf '%.3f', $verify->{rps} / $ceiling->{rps}}
+  /D/<token>             ${\ sprintf '%9.0f', $document->{rps}} req/s  p99 $document->{p99}  non-2xx $document->{bad}
+  /D/ / ceiling: ${\ sprintf '%.4f', $document->{rps} / $ceiling->{rps}}
 
 PDF render (build/t/test_lib_pdf bench 50):
 $pdf
