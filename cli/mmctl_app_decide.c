@@ -4,10 +4,10 @@
  * Each is one transaction that locks the application's row first, so two
  * officers deciding at once are serialised and the second finds it no
  * longer pending: an application gets at most one certificate.  The
- * citizen's notification is an outbox row written in that transaction;
- * the module's sender delivers it, and replaces it with the window
- * template when the citizen's last message is more than 24 hours old
- * (the sender reads that from the row's citizen_id).
+ * citizen's notification is an outbox row written in that transaction
+ * (mmctl_notify.c); the module's sender delivers it, and replaces it with
+ * the window template when the citizen's last message is more than 24
+ * hours old (the sender reads that from the row's citizen_id).
  */
 
 #include <stdlib.h>
@@ -19,13 +19,13 @@
 #include <jansson.h>
 
 #include "mmctl_app.h"
+#include "mmctl_notify.h"
 #include "mmctl_cert.h"
 #include "mmctl_catalogue.h"
 #include "mana_doclink.h"
 #include "mana_hex.h"
 #include "mana_time.h"
 #include "mana_utf8.h"
-#include "mana_wa_msg.h"
 
 
 /* the answers never printed on a certificate (reference: "never in the QR") */
@@ -41,10 +41,6 @@ static const char  *mmctl_app_rejected[] = { "rejected", NULL };
 #define MMCTL_APP_HOLDER    "name"
 #define MMCTL_APP_RELATION  "father_name"
 
-/* the most placeholders a decision adds to {ref} and {service} */
-#define MMCTL_APP_VARS      5
-
-
 typedef struct {
     unsigned long long      id;
     unsigned long long      citizen;
@@ -54,12 +50,6 @@ typedef struct {
     char                    status[16];
     json_t                 *fields;
 } mmctl_app_t;
-
-
-typedef struct {
-    const char             *name;               /* "{ref}" */
-    const char             *value;
-} mmctl_app_var_t;
 
 
 static void
@@ -271,239 +261,6 @@ mmctl_app_claims(mmctl_ctx_t *ctx, mmctl_app_t *app, mana_mm1_claims_t *c,
 }
 
 
-/* the first column of the first row, copied; "" when there is none */
-static int
-mmctl_app_value(mmctl_ctx_t *ctx, const char *what, mana_buf_t *sql,
-    char **out)
-{
-    MYSQL_RES  *res;
-    MYSQL_ROW   row;
-
-    res = mmctl_app_query(ctx, what, sql);
-    mana_buf_free(sql);
-
-    if (res == NULL) {
-        return MMCTL_FAILED;
-    }
-
-    row = mysql_fetch_row(res);
-    *out = strdup(row && row[0] ? row[0] : "");
-    mysql_free_result(res);
-
-    if (*out == NULL) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-    }
-
-    return MMCTL_OK;
-}
-
-
-/* text with every {name} of vars replaced, into out */
-static void
-mmctl_app_fill(mana_buf_t *out, const char *text, const mmctl_app_var_t *vars)
-{
-    size_t       i, n;
-    const char  *p;
-
-    for (p = text; *p; ) {
-        if (*p == '{') {
-            for (i = 0; vars[i].name; i++) {
-                n = strlen(vars[i].name);
-
-                if (strncmp(p, vars[i].name, n) == 0) {
-                    break;
-                }
-            }
-
-            if (vars[i].name) {
-                mana_buf_adds(out, vars[i].value);
-                p += n;
-                continue;
-            }
-        }
-
-        mana_buf_add(out, p++, 1);
-    }
-}
-
-
-/*
- * Queues the message key (i18n_message) to the application's citizen, in
- * their language or else English, with {ref} and {service} and the vars
- * given filled in.  The sender sends from the number the citizen last
- * wrote to, which is where the bot's replies went.
- */
-static int
-mmctl_app_notify(mmctl_ctx_t *ctx, mmctl_app_t *app, const char *key,
-    const mmctl_app_var_t *more, const char *doc_url, const char *doc_name)
-{
-    int               rc;
-    char              lang[9], *phone, *bsuid, *number, *text, *service;
-    size_t            i, n;
-    MYSQL_RES        *res;
-    MYSQL_ROW         row;
-    mana_buf_t        sql, body, payload;
-    mana_wa_msg_t     m;
-    mmctl_app_var_t   vars[MMCTL_APP_VARS + 3];
-
-    mana_buf_init(&sql);
-    mana_buf_addf(&sql, "SELECT phone, bsuid, language FROM citizen "
-                  "WHERE id = %llu", app->citizen);
-
-    res = mmctl_app_query(ctx, "cannot read the citizen", &sql);
-    mana_buf_free(&sql);
-
-    if (res == NULL) {
-        return MMCTL_FAILED;
-    }
-
-    row = mysql_fetch_row(res);
-    phone = row && row[0] ? strdup(row[0]) : NULL;
-    bsuid = row && row[1] ? strdup(row[1]) : NULL;
-
-    /* a language code goes into a JSON path: letters only */
-    n = row && row[2] ? strlen(row[2]) : 0;
-    mmctl_app_copy(lang, sizeof(lang),
-                   n >= 2 && n <= 3 && strspn(row[2], "abcdefghijklmnopqrstu"
-                                              "vwxyz") == n ? row[2] : "en");
-    mysql_free_result(res);
-
-    number = text = service = NULL;
-    mana_buf_init(&body);
-    mana_buf_init(&payload);
-
-    if (phone == NULL && bsuid == NULL) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "application %s: its "
-                         "citizen has no phone and no BSUID to write to",
-                         app->ref);
-        goto done;
-    }
-
-    mana_buf_addf(&sql, "SELECT phone_number_id FROM outbox WHERE "
-                  "citizen_id = %llu ORDER BY id DESC LIMIT 1", app->citizen);
-
-    rc = mmctl_app_value(ctx, "cannot read the outbox", &sql, &number);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    if (*number == '\0') {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "application %s: the "
-                         "bot never wrote to its citizen, so no number to "
-                         "write from", app->ref);
-        goto done;
-    }
-
-    mana_buf_adds(&sql, "SELECT text FROM i18n_message WHERE msg_key = ");
-    mana_buf_add_sql_text(&sql, key, strlen(key));
-    mana_buf_addf(&sql, " AND lang IN ('%s', 'en') ORDER BY lang = 'en' "
-                  "LIMIT 1", lang);
-
-    rc = mmctl_app_value(ctx, "cannot read the message texts", &sql, &text);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    if (*text == '\0') {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "no text %s: \"mmctl "
-                         "i18n import sql/seed/messages.json\" adds it", key);
-        goto done;
-    }
-
-    mana_buf_addf(&sql, "SELECT COALESCE(JSON_VALUE(name, '$.%s'), "
-                  "JSON_VALUE(name, '$.en'), code) FROM service WHERE code = ",
-                  lang);
-    mana_buf_add_sql_text(&sql, app->service, strlen(app->service));
-
-    rc = mmctl_app_value(ctx, "cannot read the service", &sql, &service);
-    if (rc != MMCTL_OK) {
-        goto done;
-    }
-
-    vars[0].name = "{ref}";
-    vars[0].value = app->ref;
-    vars[1].name = "{service}";
-    vars[1].value = service;
-
-    for (i = 0; i < MMCTL_APP_VARS && more[i].name; i++) {
-        vars[i + 2] = more[i];
-    }
-
-    vars[i + 2].name = NULL;
-
-    mmctl_app_fill(&body, text, vars);
-    mana_buf_add(&body, "", 1);
-
-    m.to = phone ? phone : bsuid;
-    m.header = NULL;
-    m.footer = NULL;
-
-    /*
-     * With a document, the text is its caption: one message, one row.  A
-     * text too long for a caption would lose its verification link to the
-     * cut: the text goes alone then, as without a document key.
-     */
-    if (doc_url && !mana_buf_failed(&body)
-        && mana_utf8_len(body.data, body.len - 1) > mana_wa_limits.caption)
-    {
-        doc_url = NULL;
-    }
-
-    if (mana_buf_failed(&body)
-        || (doc_url ? mana_wa_document(&payload, &m, doc_url, doc_name,
-                                       body.data)
-                    : mana_wa_text(&payload, &m, body.data)) != 0)
-    {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        goto done;
-    }
-
-    mana_buf_addf(&sql, "INSERT INTO outbox (citizen_id, phone_number_id, "
-                  "to_bsuid, to_phone, lang, payload) VALUES (%llu, ",
-                  app->citizen);
-    mana_buf_add_sql_text(&sql, number, strlen(number));
-    mana_buf_adds(&sql, ", ");
-
-    if (bsuid) {
-        mana_buf_add_sql_text(&sql, bsuid, strlen(bsuid));
-    } else {
-        mana_buf_adds(&sql, "NULL");
-    }
-
-    mana_buf_adds(&sql, ", ");
-
-    if (phone) {
-        mana_buf_add_sql_text(&sql, phone, strlen(phone));
-    } else {
-        mana_buf_adds(&sql, "NULL");
-    }
-
-    mana_buf_addf(&sql, ", '%s', ", lang);
-    mana_buf_add_sql_text(&sql, payload.data, payload.len);
-    mana_buf_adds(&sql, ")");
-
-    if (mana_buf_failed(&sql)) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-
-    } else if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0) {
-        rc = mmctl_query_error(ctx, "cannot queue the notification");
-    }
-
-done:
-
-    free(phone);
-    free(bsuid);
-    free(number);
-    free(text);
-    free(service);
-    mana_buf_free(&sql);
-    mana_buf_free(&body);
-    mana_buf_free(&payload);
-
-    return rc;
-}
-
-
 /*
  * The application's new status, and its history entries (NULL-terminated,
  * in order: an approval is "approved" then "issued"), by the database user
@@ -576,7 +333,7 @@ mmctl_app_approve(mmctl_ctx_t *ctx, mmctl_args_t *args)
     size_t              doc_key_len;
     mana_buf_t          qr, doc_url, doc_name;
     mmctl_app_t         app;
-    mmctl_app_var_t     vars[3];
+    mmctl_var_t     vars[3];
     unsigned char       doc_key[256];
     mmctl_cert_req_t    req;
     mana_mm1_fact_t     facts[MANA_MM1_MAX_FACTS];
@@ -702,7 +459,8 @@ mmctl_app_approve(mmctl_ctx_t *ctx, mmctl_args_t *args)
         }
     }
 
-    rc = mmctl_app_notify(ctx, &app, "app.issued", vars,
+    rc = mmctl_notify(ctx, app.citizen, app.service, app.ref, "app.issued",
+                      vars,
                           doc_key_len ? doc_url.data : NULL,
                           doc_key_len ? doc_name.data : NULL);
     if (rc != MMCTL_OK) {
@@ -761,7 +519,7 @@ mmctl_app_reject(mmctl_ctx_t *ctx, mmctl_args_t *args)
     size_t            n, i;
     const char       *reason;
     mmctl_app_t       app;
-    mmctl_app_var_t   vars[2];
+    mmctl_var_t   vars[2];
 
     reason = args->opt[MMCTL_APP_REJECT_REASON];
 
@@ -809,7 +567,8 @@ mmctl_app_reject(mmctl_ctx_t *ctx, mmctl_args_t *args)
         vars[0].value = reason;
         vars[1].name = NULL;
 
-        rc = mmctl_app_notify(ctx, &app, "app.rejected", vars, NULL, NULL);
+        rc = mmctl_notify(ctx, app.citizen, app.service, app.ref,
+                          "app.rejected", vars, NULL, NULL);
     }
 
     if (rc == MMCTL_OK) {
