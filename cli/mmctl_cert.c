@@ -9,14 +9,18 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include <openssl/crypto.h>
 #include <openssl/rand.h>
 
 #include "mmctl_cert.h"
 #include "mmctl_key.h"
+#include "mmctl_notify.h"
 #include "mmctl_tlog.h"
 #include "mmctl_text.h"
 #include "mmctl_catalogue.h"
+#include "mana_doclink.h"
 #include "mana_hex.h"
 #include "mana_time.h"
 #include "mana_utf8.h"
@@ -34,7 +38,8 @@ enum {
     MMCTL_CERT_ISS_RELATION,
     MMCTL_CERT_ISS_FIELD,
     MMCTL_CERT_ISS_EXPIRES,
-    MMCTL_CERT_ISS_DOCTYPE
+    MMCTL_CERT_ISS_DOCTYPE,
+    MMCTL_CERT_ISS_DELIVER
 };
 
 static const mmctl_option_t  mmctl_cert_issue_options[] = {
@@ -47,6 +52,7 @@ static const mmctl_option_t  mmctl_cert_issue_options[] = {
     { "--field", NULL, 1 },
     { "--expires", NULL, 1 },
     { "--doctype", NULL, 1 },
+    { "--deliver", NULL, 0 },
     { NULL, NULL, 0 }
 };
 
@@ -94,7 +100,7 @@ static const mmctl_option_t  mmctl_cert_no_options[] = {
 static const mmctl_verb_t  mmctl_cert_verbs[] = {
 
     { "issue", "--service CODE --office CODE --number N --holder NAME "
-      "[--to PHONE|ID] [--relation TEXT] [--field KEY=VALUE]... "
+      "[--to PHONE|ID [--deliver]] [--relation TEXT] [--field KEY=VALUE]... "
       "[--expires DATE] [--doctype N]",
       "sign a certificate and append it to the issuance log",
       "Signs an MM1 certificate with the office's active issuer key (opened\n"
@@ -107,8 +113,15 @@ static const mmctl_verb_t  mmctl_cert_verbs[] = {
       "(default 1).  The QR text needs the verify host: --verify-host,\n"
       "MANA_VERIFY_HOST or verify_host.\n"
       "\n"
-      "Output: ID (the cti, 24 hex digits), LOG_INDEX and QR; with --json\n"
-      "  {\"id\":..,\"log_index\":N,\"qr\":..}\n",
+      "--deliver sends it to the citizen of --to in the same transaction:\n"
+      "the PDF as a WhatsApp document message when the document key is\n"
+      "given (--document-key-file), its verification link otherwise, from\n"
+      "the number the citizen last wrote to (the window template outside\n"
+      "the 24-hour window).\n"
+      "\n"
+      "Output: ID (the cti, 24 hex digits), LOG_INDEX and QR, and with\n"
+      "--deliver DELIVERY (document or link); with --json\n"
+      "  {\"id\":..,\"log_index\":N,\"qr\":..[,\"delivery\":..]}\n",
       mmctl_cert_issue_options, 0, 0, mmctl_cert_issue },
 
     { "show", "ID",
@@ -522,6 +535,68 @@ done:
 }
 
 
+/*
+ * --deliver: the certificate to its citizen, in the issuing transaction:
+ * the PDF by a document link when there is a document key, the
+ * verification link otherwise.
+ */
+static int
+mmctl_cert_deliver(mmctl_ctx_t *ctx, const mmctl_cert_req_t *req,
+    mana_buf_t *qr, const unsigned char *doc_key, size_t doc_key_len)
+{
+    int           rc;
+    char         *number;
+    mana_buf_t    url, name;
+    mmctl_var_t   vars[3];
+
+    mana_buf_init(&url);
+    mana_buf_init(&name);
+    number = strndup(req->claims.number.data, req->claims.number.len);
+
+    /* the QR text, NUL-terminated, without changing its length */
+    mana_buf_add(qr, "", 1);
+    qr->len--;
+
+    if (number == NULL || mana_buf_failed(qr)) {
+        free(number);
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
+
+    rc = MMCTL_OK;
+
+    if (doc_key_len) {
+        rc = mmctl_cert_doc_link(ctx, doc_key, doc_key_len, req->claims.cti,
+                                 (int64_t) time(NULL) + MANA_DOCLINK_TTL,
+                                 &url);
+        mana_buf_addf(&name, "%s.pdf", number);
+        mana_buf_add(&name, "", 1);
+
+        if (rc == MMCTL_OK && mana_buf_failed(&name)) {
+            rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+        }
+    }
+
+    vars[0].name = "{number}";
+    vars[0].value = number;
+    vars[1].name = "{link}";
+    vars[1].value = qr->data;
+    vars[2].name = NULL;
+
+    if (rc == MMCTL_OK) {
+        rc = mmctl_notify(ctx, req->citizen, req->service, number,
+                          doc_key_len ? "certs.document" : "certs.link", vars,
+                          doc_key_len ? url.data : NULL,
+                          doc_key_len ? name.data : NULL);
+    }
+
+    free(number);
+    mana_buf_free(&url);
+    mana_buf_free(&name);
+
+    return rc;
+}
+
+
 static int
 mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
 {
@@ -540,6 +615,10 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
     unsigned long       doctype;
     unsigned long long  citizen;
     unsigned char       kid[MANA_MM1_KID_LEN];
+    int                 deliver;
+    size_t              doc_key_len;
+    const char         *delivery;
+    unsigned char       doc_key[256];
 
     memset(&req, 0, sizeof(req));
     c = &req.claims;
@@ -549,6 +628,13 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
             return mmctl_usage_error(ctx, "%s is required",
                                      mmctl_cert_issue_options[i].name);
         }
+    }
+
+    deliver = args->opt[MMCTL_CERT_ISS_DELIVER] != NULL;
+
+    if (deliver && args->opt[MMCTL_CERT_ISS_TO] == NULL) {
+        return mmctl_usage_error(ctx, "--deliver needs --to: whom to send "
+                                 "it to");
     }
 
     rc = mmctl_cert_text(ctx, "--number", args->opt[MMCTL_CERT_ISS_NUMBER],
@@ -652,8 +738,18 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
         return rc;
     }
 
+    doc_key_len = 0;
+
+    if (deliver) {
+        rc = mmctl_cert_doc_key(ctx, doc_key, sizeof(doc_key), &doc_key_len);
+        if (rc != MMCTL_OK) {
+            return rc;
+        }
+    }
+
     rc = mmctl_catalogue_connect(ctx);
     if (rc != MMCTL_OK) {
+        OPENSSL_cleanse(doc_key, sizeof(doc_key));
         return rc;
     }
 
@@ -728,6 +824,13 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
+    if (deliver) {
+        rc = mmctl_cert_deliver(ctx, &req, &qr, doc_key, doc_key_len);
+        if (rc != MMCTL_OK) {
+            goto done;
+        }
+    }
+
     rc = mmctl_exec(ctx, "cannot commit", "COMMIT");
     if (rc != MMCTL_OK) {
         goto done;
@@ -737,17 +840,27 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
 
     mana_hex_encode(cti_hex, c->cti, MANA_MM1_CTI_LEN);
     cti_hex[2 * MANA_MM1_CTI_LEN] = '\0';
+    delivery = !deliver ? NULL : doc_key_len ? "document" : "link";
 
     if (ctx->json) {
         printf("{\"id\":\"%s\",\"log_index\":%lld,\"qr\":", cti_hex,
                (long long) c->log_index);
         mmctl_json_strn(stdout, qr.data, qr.len);
+
+        if (delivery) {
+            printf(",\"delivery\":\"%s\"", delivery);
+        }
+
         printf("}\n");
         ctx->json_done = 1;
 
     } else {
         printf("ID\t%s\nLOG_INDEX\t%lld\nQR\t%.*s\n", cti_hex,
                (long long) c->log_index, (int) qr.len, qr.data);
+
+        if (delivery) {
+            printf("DELIVERY\t%s\n", delivery);
+        }
     }
 
 done:
@@ -758,6 +871,7 @@ done:
 
     EVP_PKEY_free(pkey);
     mana_buf_free(&qr);
+    OPENSSL_cleanse(doc_key, sizeof(doc_key));
 
     return rc;
 }

@@ -211,11 +211,26 @@ ok($r->{rc} == 0 && $r->{out} eq $res->{content}, 'the certificate mmctl cert pd
 
 # --- "certificates": the citizen's own, sent again ------------------------
 
-# an officer at a counter issues Meena a second one
-$r = mmctl('--json', 'cert', 'issue', '--service', 'REV-INC', '--office', $office,
-           '--number', 'REV-INC-COUNTER-1', '--holder', 'Meena Kumari', '--to', $meena);
-is($r->{rc}, 0, 'mmctl cert issue --to a citizen') or diag($r->{err});
+# an officer at a counter issues Meena a second one, and sends it
+$seen = () = received($meena);
+$r = mmctl('--json', '--document-key-file', $DOCKEY, 'cert', 'issue', '--service', 'REV-INC',
+           '--office', $office, '--number', 'REV-INC-COUNTER-1', '--holder', 'Meena Kumari',
+           '--to', $meena, '--deliver');
+is($r->{rc}, 0, 'mmctl cert issue --to a citizen --deliver') or diag($r->{err});
 my $counter = json_decode($r->{out});
+is($counter->{delivery}, 'document', 'delivered as a document');
+$m = next_message($meena, $seen);
+is($m->{type}, 'document', 'she gets the document message');
+is($m->{document}{filename}, 'REV-INC-COUNTER-1.pdf', 'of that certificate');
+is($m->{document}{caption}, expected_text('en', 'certs.document', number => 'REV-INC-COUNTER-1'),
+   'with its caption');
+($doc_path) = ($m->{document}{link} // '') =~ m{(/D/\S+)\z};
+is($ngx->request('GET', $doc_path // '/D/none')->{status}, 200, 'whose link gives the PDF');
+
+$r = mmctl('cert', 'issue', '--service', 'REV-INC', '--office', $office,
+           '--number', 'REV-INC-COUNTER-X', '--holder', 'Nobody', '--deliver');
+is($r->{rc}, 2, '--deliver without --to: a usage error');
+like($r->{err}, qr/--deliver needs --to/, 'which says so');
 
 my @list = say($meena, 'my certificates');
 my ($l) = grep { $_->{type} eq 'interactive' } @list;
@@ -309,6 +324,19 @@ is(scalar(() = received($sita)), $seen, 'and no message');
 @r = say($sita, 'certificates');
 is(join('', map { text_of($_) } @r), $messages->{en}{'certs.none'},
    'no certificate yet: says so');
+
+# issued at a counter and delivered without the document key: the link
+$seen = () = received($sita);
+$r = mmctl('--json', 'cert', 'issue', '--service', 'REV-INC', '--office', $office,
+           '--number', 'REV-INC-COUNTER-2', '--holder', 'Sita Devi', '--to', $sita, '--deliver');
+is($r->{rc}, 0, 'cert issue --deliver without the document key') or diag($r->{err});
+my $sita_cert = json_decode($r->{out});
+is($sita_cert->{delivery}, 'link', 'delivered as its link');
+$m = next_message($sita, $seen);
+is($m->{type}, 'text', 'a text');
+is($m->{text}{body}, expected_text('en', 'certs.link', number => 'REV-INC-COUNTER-2',
+                                   link => $sita_cert->{qr}),
+   'with the number and the verification link');
 
 # --- a hall ticket at once, as its PDF -------------------------------------
 
