@@ -691,6 +691,13 @@ ngx_http_mana_conv_run(ngx_http_mana_conv_group_t *g)
         mana_buf_adds(&g->queued, "COMMIT");
         g->phase = NGX_HTTP_MANA_CONV_COMMIT;
 
+        /*
+         * The last batch ends the transaction: the pool takes the
+         * connection back after it, with no ROLLBACK to send (a failed
+         * batch is still rolled back)
+         */
+        g->job->hold = 0;
+
     } else if (rc != NGX_AGAIN) {
         /* the job lets go of its connection: the pool rolls back */
         ngx_http_mana_conv_finish(g, rc);
