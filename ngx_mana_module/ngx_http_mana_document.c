@@ -32,6 +32,8 @@
 /* nginx names no constant for it */
 #define NGX_HTTP_MANA_GONE  410
 
+#define NGX_HTTP_MANA_DOC_GUARD  60000  /* ms */
+
 
 /* a render's input and output, outside any request's pool: a request
  * that goes away during the render leaves its task to the completion
@@ -40,6 +42,11 @@ typedef struct {
     ngx_http_request_t          *request;   /* NULL once it went away */
     ngx_http_mana_db_job_t      *job;
     ngx_thread_task_t           *task;      /* in flight when set */
+    /*
+     * armed while the task is in flight: a worker with a timer pending
+     * does not exit on a reload before the render's answer is sent
+     */
+    ngx_event_t                  guard;
 
     u_char                      *cose;
     size_t                       cose_len;
@@ -71,6 +78,7 @@ static void ngx_http_mana_doc_looked_up(ngx_http_mana_db_job_t *job);
 static void ngx_http_mana_doc_render(void *data, ngx_log_t *log);
 static void ngx_http_mana_doc_rendered(ngx_event_t *ev);
 static void ngx_http_mana_doc_cleanup(void *data);
+static void ngx_http_mana_doc_guard(ngx_event_t *ev);
 static void ngx_http_mana_doc_free(ngx_http_mana_doc_t *doc);
 static ngx_int_t ngx_http_mana_doc_refuse(ngx_http_request_t *r,
     ngx_uint_t status);
@@ -220,7 +228,8 @@ ngx_http_mana_doc_redact(ngx_http_request_t *r)
         r->request_line.len = line - r->request_line.data;
 
     } else {
-        ngx_str_null(&r->request_line);
+        /* never empty: nginx would rebuild it from the raw request */
+        ngx_str_set(&r->request_line, "- /D/-");
     }
 
     r->uri.data = uri;
@@ -300,6 +309,13 @@ ngx_http_mana_doc_looked_up(ngx_http_mana_db_job_t *job)
         return;
     }
 
+    if (doc->status == NGX_HTTP_INTERNAL_SERVER_ERROR) {
+        ngx_log_error(NGX_LOG_ERR, r->connection->log, 0,
+                      "mana_document: out of memory reading a certificate");
+        ngx_http_finalize_request(r, NGX_HTTP_INTERNAL_SERVER_ERROR);
+        return;
+    }
+
     if (doc->status != NGX_HTTP_OK) {
         ngx_http_finalize_request(r, ngx_http_mana_doc_refuse(r,
                                                               doc->status));
@@ -330,6 +346,23 @@ ngx_http_mana_doc_looked_up(ngx_http_mana_db_job_t *job)
 
     doc->task = task;
     ngx_http_mana_doc_renders++;
+
+    doc->guard.handler = ngx_http_mana_doc_guard;
+    doc->guard.data = doc;
+    doc->guard.log = ngx_cycle->log;
+    ngx_add_timer(&doc->guard, NGX_HTTP_MANA_DOC_GUARD);
+}
+
+
+/* a render that takes this long is stuck in a full queue, or worse */
+static void
+ngx_http_mana_doc_guard(ngx_event_t *ev)
+{
+    ngx_log_error(NGX_LOG_WARN, ev->log, 0,
+                  "mana_document: a render has waited or run for %M ms",
+                  (ngx_msec_t) NGX_HTTP_MANA_DOC_GUARD);
+
+    ngx_add_timer(ev, NGX_HTTP_MANA_DOC_GUARD);
 }
 
 
@@ -365,6 +398,10 @@ ngx_http_mana_doc_rendered(ngx_event_t *ev)
     ngx_free(doc->task);
     doc->task = NULL;
     ngx_http_mana_doc_renders--;
+
+    if (doc->guard.timer_set) {
+        ngx_del_timer(&doc->guard);
+    }
 
     r = doc->request;
 
@@ -503,9 +540,10 @@ ngx_http_mana_doc_send(ngx_http_request_t *r, ngx_http_mana_doc_t *doc)
         n = sizeof("certificate") - 1;
     }
 
-    h = ngx_list_push(&r->headers_out.headers);
+    /* the value first: a header pushed must be whole before any return */
     p = ngx_pnalloc(r->pool, sizeof("attachment; filename=\".pdf\"") + n);
-    if (h == NULL || p == NULL) {
+    h = p ? ngx_list_push(&r->headers_out.headers) : NULL;
+    if (h == NULL) {
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 

@@ -354,7 +354,8 @@ ngx_http_mana_verify_redact(ngx_http_request_t *r)
         r->request_line.len = line - r->request_line.data;
 
     } else {
-        ngx_str_null(&r->request_line);
+        /* never empty: nginx would rebuild it from the raw request */
+        ngx_str_set(&r->request_line, "- /C/-");
     }
 
     r->uri.data = uri;

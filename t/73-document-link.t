@@ -155,6 +155,25 @@ is($res->{status}, 405, 'POST: 405');
        'and four of another certificate, alike and its own');
 }
 
+# a reload while pages are drawn: the old workers answer before they exit
+{
+    my @pids;
+    for my $i (1 .. 6) {
+        my $pid = fork // die "fork: $!";
+        if ($pid == 0) {
+            my $res = fetch($tok);
+            spew("$TMP/reload.$i", $res->{status} == 200 ? $res->{content} : "HTTP $res->{status}");
+            POSIX::_exit(0);
+        }
+        push @pids, $pid;
+    }
+    select undef, undef, undef, 0.02;
+    $ngx->reload;
+    waitpid $_, 0 for @pids;
+    is(scalar(grep { slurp("$TMP/reload.$_") eq $pdf } 1 .. 6), 6,
+       'six fetched across a reload: each got the PDF');
+}
+
 # --- links that give no document -------------------------------------------
 
 $res = fetch(token($cert->{id}, time - 1));
