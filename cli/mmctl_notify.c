@@ -9,6 +9,7 @@
  * window template instead, outside the 24-hour window).
  */
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,19 +17,6 @@
 #include "mmctl_notify.h"
 #include "mana_utf8.h"
 #include "mana_wa_msg.h"
-
-
-static void
-mmctl_notify_copy(char *dst, size_t size, const char *src)
-{
-    size_t  n;
-
-    n = src ? strlen(src) : 0;
-    n = n < size - 1 ? n : size - 1;
-
-    memcpy(dst, src ? src : "", n);
-    dst[n] = '\0';
-}
 
 
 /* the first column of the first row, copied; "" when there is none */
@@ -118,9 +106,10 @@ mmctl_notify(mmctl_ctx_t *ctx, unsigned long long citizen,
 
     /* a language code goes into a JSON path: letters only */
     n = row && row[2] ? strlen(row[2]) : 0;
-    mmctl_notify_copy(lang, sizeof(lang),
-                   n >= 2 && n <= 3 && strspn(row[2], "abcdefghijklmnopqrstu"
-                                              "vwxyz") == n ? row[2] : "en");
+    snprintf(lang, sizeof(lang), "%s",
+             n >= 2 && n <= 3
+             && strspn(row[2], "abcdefghijklmnopqrstuvwxyz") == n
+             ? row[2] : "en");
     mysql_free_result(res);
 
     number = text = service = NULL;

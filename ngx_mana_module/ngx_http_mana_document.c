@@ -71,7 +71,6 @@ enum {
 };
 
 
-static void ngx_http_mana_doc_redact(ngx_http_request_t *r);
 static void ngx_http_mana_doc_row(ngx_http_mana_db_job_t *job,
     ngx_uint_t stmt, MYSQL_RES *res);
 static void ngx_http_mana_doc_looked_up(ngx_http_mana_db_job_t *job);
@@ -118,7 +117,7 @@ ngx_http_mana_document_handler(ngx_http_request_t *r)
                                mmcf->document_key.len, (int64_t) ngx_time(),
                                cti, &expires);
 
-    ngx_http_mana_doc_redact(r);
+    ngx_http_mana_redact(r, "/D/-");
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
         return NGX_HTTP_NOT_ALLOWED;
@@ -199,44 +198,6 @@ ngx_http_mana_document_handler(ngx_http_request_t *r)
     r->main->count++;
 
     return NGX_DONE;
-}
-
-
-/* what a log line could show of this request: nothing of the token */
-static void
-ngx_http_mana_doc_redact(ngx_http_request_t *r)
-{
-    static u_char  uri[] = "/D/-";
-
-    u_char  *line;
-
-    line = ngx_pnalloc(r->pool, r->method_name.len + 1 + sizeof(uri) - 1
-                                + 1 + r->http_protocol.len);
-
-    if (line) {
-        r->request_line.data = line;
-        line = ngx_cpymem(line, r->method_name.data, r->method_name.len);
-        *line++ = ' ';
-        line = ngx_cpymem(line, uri, sizeof(uri) - 1);
-
-        if (r->http_protocol.len) {
-            *line++ = ' ';
-            line = ngx_cpymem(line, r->http_protocol.data,
-                              r->http_protocol.len);
-        }
-
-        r->request_line.len = line - r->request_line.data;
-
-    } else {
-        /* never empty: nginx would rebuild it from the raw request */
-        ngx_str_set(&r->request_line, "- /D/-");
-    }
-
-    r->uri.data = uri;
-    r->uri.len = sizeof(uri) - 1;
-    r->unparsed_uri = r->uri;
-    ngx_str_null(&r->args);
-    ngx_str_null(&r->exten);
 }
 
 

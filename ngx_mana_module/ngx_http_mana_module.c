@@ -1103,6 +1103,48 @@ ngx_http_mana_exit_process(ngx_cycle_t *cycle)
 }
 
 
+/*
+ * What a log line could show of a request whose path is a secret (a
+ * certificate with a name in it, a document link's token): uri in its
+ * place, no arguments.  Never an empty line: nginx would rebuild that from
+ * the raw request.
+ */
+void
+ngx_http_mana_redact(ngx_http_request_t *r, const char *uri)
+{
+    size_t   n;
+    u_char  *line;
+
+    n = ngx_strlen(uri);
+    line = ngx_pnalloc(r->pool, r->method_name.len + 1 + n + 1
+                                + r->http_protocol.len);
+
+    if (line) {
+        r->request_line.data = line;
+        line = ngx_cpymem(line, r->method_name.data, r->method_name.len);
+        *line++ = ' ';
+        line = ngx_cpymem(line, uri, n);
+
+        if (r->http_protocol.len) {
+            *line++ = ' ';
+            line = ngx_cpymem(line, r->http_protocol.data,
+                              r->http_protocol.len);
+        }
+
+        r->request_line.len = line - r->request_line.data;
+
+    } else {
+        ngx_str_set(&r->request_line, "- /-");
+    }
+
+    r->uri.data = (u_char *) uri;
+    r->uri.len = n;
+    r->unparsed_uri = r->uri;
+    ngx_str_null(&r->args);
+    ngx_str_null(&r->exten);
+}
+
+
 ngx_int_t
 ngx_http_mana_send(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, u_char *body, size_t len)

@@ -92,6 +92,8 @@ void ngx_http_mana_count_cycle(ngx_http_mana_counter_e n,
 ngx_atomic_uint_t ngx_http_mana_counter(ngx_http_request_t *r,
     ngx_http_mana_counter_e n);
 
+/* the request line and URI as logs may show them: uri, a static string */
+void ngx_http_mana_redact(ngx_http_request_t *r, const char *uri);
 ngx_int_t ngx_http_mana_send(ngx_http_request_t *r, ngx_uint_t status,
     const char *type, u_char *body, size_t len);
 

@@ -147,7 +147,6 @@ typedef struct {
 } ngx_http_mana_verify_ctx_t;
 
 
-static void ngx_http_mana_verify_redact(ngx_http_request_t *r);
 static void ngx_http_mana_verify_row(ngx_http_mana_db_job_t *job,
     ngx_uint_t stmt, MYSQL_RES *res);
 static void ngx_http_mana_verify_text(ngx_http_mana_verify_ctx_t *ctx,
@@ -172,19 +171,19 @@ ngx_http_mana_verify_handler(ngx_http_request_t *r)
     ngx_http_mana_verify_ctx_t  *ctx;
 
     if (!(r->method & (NGX_HTTP_GET|NGX_HTTP_HEAD))) {
-        ngx_http_mana_verify_redact(r);
+        ngx_http_mana_redact(r, "/C/-");
         return NGX_HTTP_NOT_ALLOWED;
     }
 
     rc = ngx_http_discard_request_body(r);
     if (rc != NGX_OK) {
-        ngx_http_mana_verify_redact(r);
+        ngx_http_mana_redact(r, "/C/-");
         return rc;
     }
 
     ctx = ngx_pcalloc(r->pool, sizeof(ngx_http_mana_verify_ctx_t));
     if (ctx == NULL) {
-        ngx_http_mana_verify_redact(r);
+        ngx_http_mana_redact(r, "/C/-");
         return NGX_HTTP_INTERNAL_SERVER_ERROR;
     }
 
@@ -214,7 +213,7 @@ ngx_http_mana_verify_handler(ngx_http_request_t *r)
         }
     }
 
-    ngx_http_mana_verify_redact(r);
+    ngx_http_mana_redact(r, "/C/-");
 
     ctx->verdict = NGX_HTTP_MANA_V_MALFORMED;
 
@@ -325,44 +324,6 @@ ngx_http_mana_verify_handler(ngx_http_request_t *r)
     r->main->count++;
 
     return NGX_DONE;
-}
-
-
-/* what a log line could show of this request: nothing of the certificate */
-static void
-ngx_http_mana_verify_redact(ngx_http_request_t *r)
-{
-    static u_char  uri[] = "/C/-";
-
-    u_char  *line;
-
-    line = ngx_pnalloc(r->pool, r->method_name.len + 1 + sizeof(uri) - 1
-                                + 1 + r->http_protocol.len);
-
-    if (line) {
-        r->request_line.data = line;
-        line = ngx_cpymem(line, r->method_name.data, r->method_name.len);
-        *line++ = ' ';
-        line = ngx_cpymem(line, uri, sizeof(uri) - 1);
-
-        if (r->http_protocol.len) {
-            *line++ = ' ';
-            line = ngx_cpymem(line, r->http_protocol.data,
-                              r->http_protocol.len);
-        }
-
-        r->request_line.len = line - r->request_line.data;
-
-    } else {
-        /* never empty: nginx would rebuild it from the raw request */
-        ngx_str_set(&r->request_line, "- /C/-");
-    }
-
-    r->uri.data = uri;
-    r->uri.len = sizeof(uri) - 1;
-    r->unparsed_uri = r->uri;
-    ngx_str_null(&r->args);
-    ngx_str_null(&r->exten);
 }
 
 
