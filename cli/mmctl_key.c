@@ -132,8 +132,8 @@ static const mmctl_verb_t  mmctl_key_verbs[] = {
       "a newline) to FILE, or to the configured master key file\n"
       "(--master-key-file, MANA_MASTER_KEY_FILE, master_key_file), created\n"
       "with mode 0600.  A file that exists is never overwritten (exit 1):\n"
-      "the keys sealed under it would be lost.  Give the same file to the\n"
-      "module and to mmctl, and keep a copy offline.  It needs no database.\n"
+      "the keys sealed under it would be lost.  Give it to every mmctl\n"
+      "that signs, and keep a copy offline.  It needs no database.\n"
       "\n"
       "Output: FILE MODE; with --json {\"file\":..,\"mode\":\"0600\"}\n",
       mmctl_key_no_options, 0, 1, mmctl_key_init_master },
@@ -277,8 +277,8 @@ const mmctl_noun_t  mmctl_noun_key = {
     "key per office, a root key that signs the trust list, a log key that\n"
     "signs the issuance log.  Private keys are sealed with AES-256-GCM under\n"
     "the master key, a file given with --master-key-file,\n"
-    "MANA_MASTER_KEY_FILE or master_key_file (the one the module is to\n"
-    "sign with); only generate, rotate and trust-list read it.  Every\n"
+    "MANA_MASTER_KEY_FILE or master_key_file (mmctl's alone: nginx signs\n"
+    "nothing); only generate, rotate and trust-list read it.  Every\n"
     "change bumps key_version in its transaction, so that the module's\n"
     "workers reload their keys.\n",
     mmctl_key_verbs
@@ -597,8 +597,8 @@ mmctl_key_init_master(mmctl_ctx_t *ctx, mmctl_args_t *args)
         return rc;
     }
 
-    mmctl_note("wrote a new master key to %s: give it to the module and to "
-               "mmctl, and keep a copy offline", path);
+    mmctl_note("wrote a new master key to %s: give it to the mmctl that "
+               "signs, and keep a copy offline", path);
 
     if (ctx->json) {
         return mmctl_text_print_json(ctx, json_pack("{s:s, s:s}", "file",
