@@ -442,6 +442,11 @@ mmctl_app_approve(mmctl_ctx_t *ctx, mmctl_args_t *args)
         goto done;
     }
 
+    if (doc_key_len && !mmctl_cert_renders(qr.data, host, app.service)) {
+        /* too full for one page: the text with its link, as without a key */
+        doc_key_len = 0;
+    }
+
     if (doc_key_len) {
         rc = mmctl_cert_doc_link(ctx, doc_key, doc_key_len, req.claims.cti,
                                  (int64_t) time(NULL) + MANA_DOCLINK_TTL,

@@ -542,7 +542,8 @@ done:
  */
 static int
 mmctl_cert_deliver(mmctl_ctx_t *ctx, const mmctl_cert_req_t *req,
-    mana_buf_t *qr, const unsigned char *doc_key, size_t doc_key_len)
+    mana_buf_t *qr, const unsigned char *doc_key, size_t doc_key_len,
+    const char **how)
 {
     int           rc;
     char         *number;
@@ -563,6 +564,14 @@ mmctl_cert_deliver(mmctl_ctx_t *ctx, const mmctl_cert_req_t *req,
     }
 
     rc = MMCTL_OK;
+
+    if (doc_key_len
+        && !mmctl_cert_renders(qr->data, req->host, req->service))
+    {
+        doc_key_len = 0;
+    }
+
+    *how = doc_key_len ? "document" : "link";
 
     if (doc_key_len) {
         rc = mmctl_cert_doc_link(ctx, doc_key, doc_key_len, req->claims.cti,
@@ -738,18 +747,8 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
         return rc;
     }
 
-    doc_key_len = 0;
-
-    if (deliver) {
-        rc = mmctl_cert_doc_key(ctx, doc_key, sizeof(doc_key), &doc_key_len);
-        if (rc != MMCTL_OK) {
-            return rc;
-        }
-    }
-
     rc = mmctl_catalogue_connect(ctx);
     if (rc != MMCTL_OK) {
-        OPENSSL_cleanse(doc_key, sizeof(doc_key));
         return rc;
     }
 
@@ -803,6 +802,19 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
         return rc;
     }
 
+    /* read last, so that no early return leaves it in memory */
+    doc_key_len = 0;
+    delivery = NULL;
+
+    if (deliver) {
+        rc = mmctl_cert_doc_key(ctx, doc_key, sizeof(doc_key), &doc_key_len);
+        if (rc != MMCTL_OK) {
+            EVP_PKEY_free(pkey);
+            OPENSSL_cleanse(doc_key, sizeof(doc_key));
+            return rc;
+        }
+    }
+
     req.service = args->opt[MMCTL_CERT_ISS_SERVICE];
     req.office = args->opt[MMCTL_CERT_ISS_OFFICE];
     req.citizen = citizen;
@@ -825,7 +837,8 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
     }
 
     if (deliver) {
-        rc = mmctl_cert_deliver(ctx, &req, &qr, doc_key, doc_key_len);
+        rc = mmctl_cert_deliver(ctx, &req, &qr, doc_key, doc_key_len,
+                                &delivery);
         if (rc != MMCTL_OK) {
             goto done;
         }
@@ -840,7 +853,6 @@ mmctl_cert_issue(mmctl_ctx_t *ctx, mmctl_args_t *args)
 
     mana_hex_encode(cti_hex, c->cti, MANA_MM1_CTI_LEN);
     cti_hex[2 * MANA_MM1_CTI_LEN] = '\0';
-    delivery = !deliver ? NULL : doc_key_len ? "document" : "link";
 
     if (ctx->json) {
         printf("{\"id\":\"%s\",\"log_index\":%lld,\"qr\":", cti_hex,

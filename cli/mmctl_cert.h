@@ -146,6 +146,9 @@ int mmctl_cert_revoke(mmctl_ctx_t *ctx, mmctl_args_t *args);
 int mmctl_cert_pdf(mmctl_ctx_t *ctx, mmctl_args_t *args);
 int mmctl_cert_link(mmctl_ctx_t *ctx, mmctl_args_t *args);
 
+/* 1 when the certificate of QR text qr draws as a PDF (mmctl_cert_pdf.c) */
+int mmctl_cert_renders(const char *qr, const char *host, const char *service);
+
 /*
  * The document key (mmctl_cert_link.c): *len 0 when none is configured,
  * an error when the configured file is unreadable or the key too short.

@@ -14,6 +14,7 @@
 
 #include "mmctl_cert.h"
 #include "mmctl_catalogue.h"
+#include "mana_base32.h"
 #include "mana_cert_pdf.h"
 #include "mana_pdf.h"
 
@@ -134,6 +135,51 @@ mmctl_cert_names(mmctl_ctx_t *ctx, const mmctl_cert_t *c,
     mana_buf_free(&sql);
 
     return rc;
+}
+
+
+/*
+ * 1 when the certificate of the QR text qr draws as a page, so that a
+ * document link to it would give a PDF: a certificate too full for one
+ * page (more rows or longer values than it holds) is sent as its link.
+ */
+int
+mmctl_cert_renders(const char *qr, const char *host, const char *service)
+{
+    int                     ok;
+    char                    err[256];
+    size_t                  n;
+    const char             *b32;
+    mana_buf_t              pdf;
+    unsigned char           cose[MANA_MM1_MAX_LEN];
+    mana_cert_pdf_names_t   none;
+
+    b32 = strstr(qr, "/C/");
+
+    if (b32 == NULL
+        || mana_base32_decode(cose, sizeof(cose), &n, b32 + 3, strlen(b32 + 3))
+           != MANA_BASE32_OK
+        || mana_pdf_init(NULL, 1, err, sizeof(err)) != 0)
+    {
+        return 0;
+    }
+
+    memset(&none, 0, sizeof(none));
+    mana_buf_init(&pdf);
+
+    ok = mana_cert_pdf_render(cose, n, host, service, &none, &pdf, err,
+                              sizeof(err))
+         == 0;
+
+    if (!ok) {
+        mmctl_note("the certificate cannot be drawn as a PDF (%s): its link "
+                   "is sent instead", err);
+    }
+
+    mana_buf_free(&pdf);
+    mana_pdf_cleanup();
+
+    return ok;
 }
 
 

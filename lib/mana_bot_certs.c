@@ -77,11 +77,12 @@ mana_bot_certs_list(mana_bot_t *b, json_t *list)
 {
     size_t             i, n;
     json_t            *c;
-    const char        *id;
+    const char        *id, *first;
     mana_wa_choice_t   rows[MANA_BOT_CERTS_MAX];
     mana_wa_section_t  section;
 
     n = 0;
+    first = NULL;
 
     json_array_foreach(list, i, c) {
         id = json_string_value(json_object_get(c, "id"));
@@ -90,6 +91,7 @@ mana_bot_certs_list(mana_bot_t *b, json_t *list)
             continue;
         }
 
+        first = first ? first : id;
         rows[n].id = mana_bot_sprintf(b, "cert:%s", id);
         rows[n].title = mana_bot_certs_service(b, json_string_value(
                                           json_object_get(c, "service")));
@@ -109,7 +111,7 @@ mana_bot_certs_list(mana_bot_t *b, json_t *list)
 
     if (n == 1) {
         /* nothing to choose from: send it */
-        mana_bot_certs_pick(b, rows[0].id + 5);
+        mana_bot_certs_pick(b, first);
         return;
     }
 

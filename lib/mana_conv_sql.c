@@ -374,7 +374,8 @@ mana_conv_sql_effect(mana_buf_t *sql, unsigned long long citizen_id,
         mana_buf_addf(sql, "SELECT 'cert', LOWER(HEX(cti)), number, "
                            "service_code, cose FROM certificate WHERE "
                            "citizen_id = %llu AND cti = X'%s' AND status = "
-                           "'valid';\n", citizen_id,
+                           "'valid' AND (expires_at IS NULL OR expires_at > "
+                           "UTC_TIMESTAMP());\n", citizen_id,
                       mana_conv_str(effect, "id"));
         return 0;
     }

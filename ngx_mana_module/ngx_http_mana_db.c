@@ -54,6 +54,8 @@ struct ngx_http_mana_db_pool_s {
     ngx_uint_t                   reachable;
     ngx_msec_t                   last_ok;
     u_char                       last_error[200];
+    /* "SET SESSION innodb_lock_wait_timeout = N", N below the query timer */
+    u_char                       lock_wait[64];
 };
 
 
@@ -89,6 +91,10 @@ ngx_http_mana_db_pool_create(ngx_cycle_t *cycle, ngx_http_mana_db_conf_t *conf)
 
     pool->conf = conf;
     pool->log = cycle->log;
+    /* half the query timeout, in whole seconds, at least one */
+    ngx_snprintf(pool->lock_wait, sizeof(pool->lock_wait),
+                 "SET SESSION innodb_lock_wait_timeout = %M%Z",
+                 conf->query_timeout / 2000 ? conf->query_timeout / 2000 : 1);
     ngx_queue_init(&pool->idle);
     ngx_queue_init(&pool->busy);
     ngx_queue_init(&pool->waiting);
@@ -307,6 +313,13 @@ ngx_http_mana_db_connect(ngx_http_mana_db_pool_t *pool,
      */
     mysql_options(&dc->mysql, MYSQL_INIT_COMMAND,
                   "SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED");
+    /*
+     * A lock wait gives up well before the query timer would close the
+     * connection: the statement fails with 1205, which callers can run
+     * again, instead of the whole batch being lost with the connection.
+     */
+    mysql_options(&dc->mysql, MYSQL_INIT_COMMAND,
+                  (char *) pool->lock_wait);
     mysql_options(&dc->mysql, MYSQL_OPT_LOCAL_INFILE, &off);
 
     ngx_add_timer(&dc->timer, conf->connect_timeout);

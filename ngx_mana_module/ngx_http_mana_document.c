@@ -11,7 +11,8 @@
  *   answer    the PDF, or a short page that says why not
  *
  * PDFs are not stored: a certificate renders the same bytes every time.
- * A withdrawn (revoked or superseded) certificate is not served.  The
+ * A withdrawn (revoked or superseded) or expired certificate is not
+ * served.  The
  * token lets anyone holding it fetch the document until it expires, so it
  * never reaches a log line: the request line and URI are redacted first.
  */
@@ -158,7 +159,8 @@ ngx_http_mana_document_handler(ngx_http_request_t *r)
     cln->data = doc;
 
     mana_buf_init(&sql);
-    mana_buf_adds(&sql, "SELECT c.cose, c.status, c.service_code, c.number, "
+    mana_buf_adds(&sql, "SELECT c.cose, IF(c.expires_at <= UTC_TIMESTAMP(), "
+                        "'expired', c.status), c.service_code, c.number, "
                         "JSON_VALUE(d.name, '$.en'), "
                         "JSON_VALUE(d.name, '$.te'), "
                         "JSON_VALUE(o.name, '$.en'), "
@@ -218,7 +220,7 @@ ngx_http_mana_doc_row(ngx_http_mana_db_job_t *job, ngx_uint_t stmt,
     }
 
     if (row[1] == NULL || ngx_strcmp(row[1], "valid") != 0) {
-        /* withdrawn: the link no longer gives the document */
+        /* withdrawn or expired: the link no longer gives the document */
         doc->status = NGX_HTTP_MANA_GONE;
         return;
     }

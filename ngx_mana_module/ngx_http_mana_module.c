@@ -25,6 +25,7 @@ static char *ngx_http_mana_handler_slot(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mana_document_key_file(ngx_conf_t *cf,
     ngx_command_t *cmd, void *conf);
+static void ngx_http_mana_document_key_wipe(void *data);
 static char *ngx_http_mana_sandbox_flag(ngx_conf_t *cf, ngx_command_t *cmd,
     void *conf);
 static char *ngx_http_mana_sandbox_merge(ngx_conf_t *cf,
@@ -695,10 +696,11 @@ ngx_http_mana_document_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
 {
     ngx_http_mana_main_conf_t  *mmcf = conf;
 
-    int         n;
-    char        err[512];
-    ngx_str_t  *value, path;
-    u_char      key[256];
+    int                  n;
+    char                 err[512];
+    ngx_str_t           *value, path;
+    u_char               key[256];
+    ngx_pool_cleanup_t  *cln;
 
     if (mmcf->document_key.data) {
         return "is duplicate";
@@ -728,7 +730,25 @@ ngx_http_mana_document_key_file(ngx_conf_t *cf, ngx_command_t *cmd,
     mmcf->document_key.len = n;
     ngx_explicit_memzero(key, sizeof(key));
 
+    /* wiped when the configuration goes, on a reload */
+    cln = ngx_pool_cleanup_add(cf->pool, 0);
+    if (cln == NULL) {
+        return NGX_CONF_ERROR;
+    }
+
+    cln->handler = ngx_http_mana_document_key_wipe;
+    cln->data = &mmcf->document_key;
+
     return NGX_CONF_OK;
+}
+
+
+static void
+ngx_http_mana_document_key_wipe(void *data)
+{
+    ngx_str_t  *key = data;
+
+    ngx_explicit_memzero(key->data, key->len);
 }
 
 

@@ -227,6 +227,19 @@ is($m->{document}{caption}, expected_text('en', 'certs.document', number => 'REV
 ($doc_path) = ($m->{document}{link} // '') =~ m{(/D/\S+)\z};
 is($ngx->request('GET', $doc_path // '/D/none')->{status}, 200, 'whose link gives the PDF');
 
+# one too full for a page (a relation and 24 facts): its link instead
+$seen = () = received($meena);
+$r = mmctl('--json', '--document-key-file', $DOCKEY, 'cert', 'issue', '--service', 'REV-INC',
+           '--office', $office, '--number', 'REV-INC-COUNTER-FULL', '--holder', 'Meena Kumari',
+           '--relation', 'W/o Ravi', (map { ('--field', "fact$_=value $_") } 1 .. 24),
+           '--to', $meena, '--deliver');
+is($r->{rc}, 0, 'cert issue --deliver of a certificate too full for a page') or diag($r->{err});
+my $full = eval { json_decode($r->{out}) } // {};
+is($full->{delivery}, 'link', 'sent as its link');
+like($r->{err}, qr/cannot be drawn as a PDF/, 'and mmctl says why');
+$m = next_message($meena, $seen);
+is($m->{type}, 'text', 'a text, not a document no link could give');
+
 $r = mmctl('cert', 'issue', '--service', 'REV-INC', '--office', $office,
            '--number', 'REV-INC-COUNTER-X', '--holder', 'Nobody', '--deliver');
 is($r->{rc}, 2, '--deliver without --to: a usage error');
@@ -235,9 +248,10 @@ like($r->{err}, qr/--deliver needs --to/, 'which says so');
 my @list = say($meena, 'my certificates');
 my ($l) = grep { $_->{type} eq 'interactive' } @list;
 my @rows = map { @{ $_->{rows} } } @{ $l->{interactive}{action}{sections} // [] };
-is_deeply([ map { $_->{id} } @rows ], [ "cert:$counter->{id}", "cert:$ok4->{certificate}" ],
-          'two certificates listed, the newest first');
-like($rows[1]{description} // '', qr/^\Q$ref4\E, issued /, 'each with its number and date');
+is_deeply([ map { $_->{id} } @rows ],
+          [ "cert:$full->{id}", "cert:$counter->{id}", "cert:$ok4->{certificate}" ],
+          'three certificates listed, the newest first');
+like($rows[2]{description} // '', qr/^\Q$ref4\E, issued /, 'each with its number and date');
 
 @list = tap($meena, "cert:$ok4->{certificate}");
 is(scalar @list, 1, 'the one picked: one message');

@@ -208,6 +208,14 @@ $r = mmctl('cert', 'link', $cert->{id});
 is($r->{rc}, 1, 'and mmctl gives it no new link');
 like($r->{err}, qr/revoked/, 'saying why');
 
+# an expired certificate is not served either, however fresh its link
+my $third = issue(3);
+$dbh->do('UPDATE certificate SET expires_at = UTC_TIMESTAMP() - INTERVAL 1 DAY WHERE cti = UNHEX(?)',
+         undef, $third->{id});
+$res = fetch(token($third->{id}, time + 3600));
+is($res->{status}, 410, 'an expired certificate: 410');
+ok($res->{content} !~ /%PDF/, 'and no PDF');
+
 # the token is a key to the document: it never reaches a log
 my $access = slurp("$ngx->{dir}/access.log");
 my $errors = slurp("$ngx->{dir}/error.log");
