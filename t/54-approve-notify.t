@@ -66,10 +66,10 @@ sub expected_text {
 
 # --- citizens, through the webhook ---------------------------------------
 
-my $seq = 0;
-
-# every message the mock received for a phone
-sub received { my ($phone) = @_; map { json_decode($_->{body}) } grep { $_->{to} eq $phone } $graph->requests }
+my $chat = chat($ngx, $graph, $dbh, 'approve');
+sub received { $chat->received(@_) }
+sub say { $chat->say(@_) }
+sub tap { $chat->tap(@_) }
 
 sub ids {
     my ($m) = @_;
@@ -78,39 +78,6 @@ sub ids {
             map({ map { $_->{id} } @{ $_->{rows} } } @{ $a->{sections} // [] }));
 }
 sub text_of { my ($m) = @_; $m->{text}{body} // $m->{interactive}{body}{text} // '' }
-
-# one message from the citizen; the bot's replies once the mock has them
-sub post {
-    my ($phone, $msg) = @_;
-    my $before = () = received($phone);
-    $msg->{from} = $phone;
-    $msg->{id} = 'wamid.approve.' . $phone . '.' . ++$seq;
-    $msg->{timestamp} = '' . time;
-    my $body = json_encode(wh_payload(
-        contacts => [ { wa_id => $phone, user_id => "IN.$phone" } ],
-        messages => [ $msg ]));
-    my $res;
-    for (1 .. 50) {
-        $res = $ngx->post_webhook($body);
-        last if $res->{status} != 503;
-        select undef, undef, undef, 0.1;
-    }
-    is($res->{status}, 200, 'webhook answered 200') or return ();
-    wait_until(sub {
-        my ($queued) = $dbh->selectrow_array(
-            'SELECT COUNT(*) FROM outbox WHERE to_phone = ?', undef, $phone);
-        $queued > $before && scalar(() = received($phone)) >= $queued;
-    }, 15, 'the replies') or return ();
-    my @all = received($phone);
-    return @all[$before .. $#all];
-}
-sub say { post($_[0], { type => 'text', text => { body => $_[1] } }) }
-sub tap {
-    my ($phone, $id) = @_;
-    my $kind = $id =~ /^(lang|btn):/ ? 'button_reply' : 'list_reply';
-    post($phone, { type => 'interactive', interactive => { type => $kind,
-                   $kind => { id => $id, title => 'x' } } });
-}
 
 # a citizen applies for an income certificate in their language: the ref
 sub apply {

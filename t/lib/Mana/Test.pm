@@ -27,7 +27,7 @@ use Time::HiRes qw(sleep time);
 
 our @EXPORT = qw(start_mariadb start_nginx start_mock_graph sign_body
                  wh_payload wh_text_message wh_status finish_tests
-                 json_decode json_encode wait_until wait_draining);
+                 json_decode json_encode wait_until wait_draining chat);
 our @EXPORT_OK = qw(slurp spew json_of json_doc);
 
 our $TOP = abs_path(dirname(__FILE__) . '/../../..');
@@ -870,6 +870,68 @@ package Mana::Test;
 
 # stops nginx (a clean quit is part of what is checked), then fails the
 # test file on any [alert], [emerg] or crashed worker in an error.log
+# A citizen's side of a chat through the signed webhook, as the bot's
+# end-to-end tests drive it: post() sends one message of a phone and
+# returns the replies the mock Graph API received for it, once every
+# reply the turn queued is there.  A 503 (the pool busy) is retried, as
+# Meta retries.  chat($ngx, $graph, $dbh, $tag): $tag names the wamids.
+sub chat {
+    my ($ngx, $graph, $dbh, $tag) = @_;
+    return bless { ngx => $ngx, graph => $graph, dbh => $dbh, tag => $tag,
+                   seq => 0 }, 'Mana::Test::Chat';
+}
+
+package Mana::Test::Chat;
+
+use Test::More;
+
+# every message the mock received for a phone
+sub received {
+    my ($self, $phone) = @_;
+    return map { Mana::Test::json_decode($_->{body}) }
+           grep { $_->{to} eq $phone } $self->{graph}->requests;
+}
+
+sub post {
+    my ($self, $phone, $msg) = @_;
+    my $before = () = $self->received($phone);
+    $msg->{from} = $phone;
+    $msg->{id} = "wamid.$self->{tag}.$phone." . ++$self->{seq};
+    $msg->{timestamp} = '' . time;
+    my $body = Mana::Test::json_encode(Mana::Test::wh_payload(
+        contacts => [ { wa_id => $phone, user_id => "IN.$phone" } ],
+        messages => [ $msg ]));
+    my $res;
+    for (1 .. 50) {
+        $res = $self->{ngx}->post_webhook($body);
+        last if $res->{status} != 503;
+        select undef, undef, undef, 0.1;
+    }
+    is($res->{status}, 200, 'webhook answered 200') or return ();
+    Mana::Test::wait_until(sub {
+        my ($queued) = $self->{dbh}->selectrow_array(
+            'SELECT COUNT(*) FROM outbox WHERE to_phone = ?', undef, $phone);
+        $queued > $before && scalar(() = $self->received($phone)) >= $queued;
+    }, 15, 'the replies') or return ();
+    my @all = $self->received($phone);
+    return @all[$before .. $#all];
+}
+
+sub say {
+    my ($self, $phone, $text) = @_;
+    return $self->post($phone, { type => 'text', text => { body => $text } });
+}
+
+# a button (lang:, btn:) or a list row, by its id
+sub tap {
+    my ($self, $phone, $id) = @_;
+    my $kind = $id =~ /^(lang|btn):/ ? 'button_reply' : 'list_reply';
+    return $self->post($phone, { type => 'interactive', interactive => {
+        type => $kind, $kind => { id => $id, title => 'x' } } });
+}
+
+package Mana::Test;
+
 sub finish_tests {
     for my $n (@nginxes) {
         $n->stop;
