@@ -208,6 +208,9 @@ int mmctl_table_init(mmctl_table_t *t, size_t ncols, const char **header);
 int mmctl_table_add(mmctl_table_t *t, const char **row);
 void mmctl_table_print(mmctl_table_t *t, FILE *f);
 void mmctl_table_free(mmctl_table_t *t);
+/* a table of one row, printed: the text output of a verb's result */
+int mmctl_table_print_row(mmctl_ctx_t *ctx, size_t n, const char **header,
+    const char **row);
 
 /* mmctl_conf.c */
 int mmctl_conf_resolve(mmctl_ctx_t *ctx);

@@ -531,38 +531,22 @@ static int
 mmctl_key_print_result(mmctl_ctx_t *ctx, const mmctl_key_t *k,
     const char *result, long long version)
 {
-    int             rc;
-    char            v[32];
-    const char     *row[3];
-    mmctl_table_t   t;
+    char         v[32];
+    const char  *row[3];
+
+    static const char  *header[] = { "KID", "RESULT", "VERSION" };
 
     if (ctx->json) {
         return mmctl_key_print_one(ctx, k, result, version, NULL, NULL);
     }
 
-    row[0] = "KID";
-    row[1] = "RESULT";
-    row[2] = "VERSION";
-
     snprintf(v, sizeof(v), "%lld", version);
 
-    rc = mmctl_table_init(&t, 3, row);
+    row[0] = k->kid_hex;
+    row[1] = result;
+    row[2] = v;
 
-    if (rc == 0) {
-        row[0] = k->kid_hex;
-        row[1] = result;
-        row[2] = v;
-        rc = mmctl_table_add(&t, row);
-    }
-
-    if (rc == 0) {
-        mmctl_table_print(&t, stdout);
-    }
-
-    mmctl_table_free(&t);
-
-    return rc == 0 ? MMCTL_OK
-                   : mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    return mmctl_table_print_row(ctx, 3, header, row);
 }
 
 

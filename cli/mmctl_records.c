@@ -890,31 +890,6 @@ done:
 }
 
 
-/* one row of a table: the text output of import and count */
-static int
-mmctl_records_table(mmctl_ctx_t *ctx, size_t n, const char **header,
-    const char **row)
-{
-    int             rc;
-    mmctl_table_t   t;
-
-    if (mmctl_table_init(&t, n, header) != 0) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-    }
-
-    rc = mmctl_table_add(&t, row);
-
-    if (rc == 0) {
-        mmctl_table_print(&t, stdout);
-    }
-
-    mmctl_table_free(&t);
-
-    return rc == 0 ? MMCTL_OK
-                   : mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-}
-
-
 static int
 mmctl_records_counts(mmctl_ctx_t *ctx, const char *service,
     const char *batch, const size_t *counts)
@@ -934,7 +909,7 @@ mmctl_records_counts(mmctl_ctx_t *ctx, const char *service,
         row[2 + i] = num[i];
     }
 
-    return mmctl_records_table(ctx, 5, header, row);
+    return mmctl_table_print_row(ctx, 5, header, row);
 }
 
 
@@ -1264,7 +1239,7 @@ mmctl_records_count(mmctl_ctx_t *ctx, mmctl_args_t *args)
     } else {
         cols[0] = service;
         cols[1] = row && row[0] ? row[0] : "0";
-        rc = mmctl_records_table(ctx, 2, header, cols);
+        rc = mmctl_table_print_row(ctx, 2, header, cols);
     }
 
     mysql_free_result(res);

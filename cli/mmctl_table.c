@@ -128,3 +128,27 @@ mmctl_table_width(const char *s)
 
     return n;
 }
+
+
+int
+mmctl_table_print_row(mmctl_ctx_t *ctx, size_t n, const char **header,
+    const char **row)
+{
+    int             rc;
+    mmctl_table_t   t;
+
+    if (mmctl_table_init(&t, n, header) != 0) {
+        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    }
+
+    rc = mmctl_table_add(&t, row);
+
+    if (rc == 0) {
+        mmctl_table_print(&t, stdout);
+    }
+
+    mmctl_table_free(&t);
+
+    return rc == 0 ? MMCTL_OK
+                   : mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+}
