@@ -338,7 +338,12 @@ ngx_http_mana_db_connect(ngx_http_mana_db_pool_t *pool,
 }
 
 
-/* the socket exists once the connect has started: give it to nginx */
+/*
+ * The socket exists once the connect has started: give it to nginx then,
+ * even if Connector/C never has to wait for it, so that worker_connections
+ * bounds every socket of the worker and an idle connection is watched for
+ * the server closing it.  NGX_DECLINED: no socket (the connect failed).
+ */
 static ngx_int_t
 ngx_http_mana_db_attach(ngx_http_mana_db_conn_t *dc)
 {
@@ -347,7 +352,7 @@ ngx_http_mana_db_attach(ngx_http_mana_db_conn_t *dc)
 
     fd = mysql_get_socket(&dc->mysql);
     if (fd == (ngx_socket_t) -1) {
-        return NGX_ERROR;
+        return NGX_DECLINED;
     }
 
     c = ngx_get_connection(fd, dc->pool->log);
@@ -374,20 +379,20 @@ ngx_http_mana_db_run(ngx_http_mana_db_conn_t *dc, int status)
 {
     ngx_connection_t  *c;
 
-    while (status == 0) {
-        status = ngx_http_mana_db_advance(dc);
-    }
-
-    if (status < 0) {
-        return;
-    }
-
-    if (dc->c == NULL && ngx_http_mana_db_attach(dc) != NGX_OK) {
+    if (dc->c == NULL && ngx_http_mana_db_attach(dc) == NGX_ERROR) {
         ngx_snprintf(dc->pool->last_error, sizeof(dc->pool->last_error),
                      "no free worker connection for MariaDB%Z");
         ngx_log_error(NGX_LOG_ERR, dc->pool->log, 0, "mana db: %s "
                       "(raise worker_connections)", dc->pool->last_error);
         ngx_http_mana_db_fail(dc);
+        return;
+    }
+
+    while (status == 0) {
+        status = ngx_http_mana_db_advance(dc);
+    }
+
+    if (status < 0) {
         return;
     }
 
@@ -691,16 +696,6 @@ ngx_http_mana_db_advance(ngx_http_mana_db_conn_t *dc)
         job->conn = dc;
         ngx_http_mana_db_finish(job, NGX_OK);
 
-        /*
-         * A connection whose connect and first batch never had to wait
-         * has no nginx connection yet: it needs one to be watched.
-         */
-        if (dc->c == NULL && ngx_http_mana_db_attach(dc) != NGX_OK) {
-            job->conn = NULL;
-            ngx_http_mana_db_close(dc);
-            return -1;
-        }
-
         dc->c->read->ready = 0;
         if (ngx_handle_read_event(dc->c->read, 0) != NGX_OK) {
             job->conn = NULL;
@@ -775,10 +770,7 @@ ngx_http_mana_db_start_job(ngx_http_mana_db_conn_t *dc,
         ngx_queue_remove(&dc->queue);
         ngx_queue_insert_tail(&dc->pool->busy, &dc->queue);
         dc->fresh = 0;
-
-        if (dc->c) {
-            dc->c->idle = 0;
-        }
+        dc->c->idle = 0;
     }
 
     dc->job = job;
@@ -850,14 +842,12 @@ ngx_http_mana_db_release(ngx_http_mana_db_conn_t *dc)
     ngx_queue_remove(&dc->queue);
     ngx_queue_insert_head(&pool->idle, &dc->queue);
 
-    if (dc->c) {
-        /* closed by ngx_close_idle_connections() on reload and quit */
-        dc->c->idle = 1;
-        dc->c->read->ready = 0;
+    /* closed by ngx_close_idle_connections() on reload and quit */
+    dc->c->idle = 1;
+    dc->c->read->ready = 0;
 
-        if (ngx_handle_read_event(dc->c->read, 0) != NGX_OK) {
-            ngx_http_mana_db_close(dc);
-        }
+    if (ngx_handle_read_event(dc->c->read, 0) != NGX_OK) {
+        ngx_http_mana_db_close(dc);
     }
 
     return -1;
