@@ -21,6 +21,11 @@ my ($worker) = $ngx->worker_pids;
 sub sockets {
     return scalar grep { (readlink($_) // '') =~ /^socket:/ } glob("/proc/$worker/fd/*");
 }
+# the catalogue's first load is the worker's only query of its own: once
+# it is done, nothing but the webhooks below opens a database connection
+ok(wait_until(sub { ($ngx->health)[0]{catalogue} }, 10, 'the catalogue'),
+   'the worker has loaded the catalogue');
+
 # no database connection open: the next webhook must make one
 my $dbh = $db->dbh;
 sub module_threads {
@@ -29,10 +34,6 @@ sub module_threads {
 }
 $dbh->do("KILL $_") for module_threads();
 ok(wait_until(sub { !module_threads() }, 10, 'the kill'), 'the module holds no database connection');
-# the worker sees the server close them, and lets go of their sockets
-# the worker sees the server close it, and lets go of its socket
-sleep 1;
-my $before = sockets();
 
 # clients in the middle of a request: nginx cannot close them to make room
 # (it does close clients that have sent nothing yet)
@@ -52,6 +53,9 @@ sub settle {
     }
     return $n;
 }
+
+# the worker sees the server close them, and lets go of their sockets
+my $before = settle();
 
 # how many clients the worker can take (its own sockets use some of the 12)
 my @probe = clients(20);

@@ -634,6 +634,10 @@ CONF
     wait_until(sub {
         IO::Socket::INET->new(PeerAddr => "127.0.0.1:$self->{port}") ? 1 : 0
     }, 10, 'nginx to listen') or BAIL_OUT('nginx is not listening');
+    # the master listens before it forks: tests that look at the workers
+    # need them to exist
+    wait_until(sub { $self->worker_pids == $d{workers} }, 10, 'the workers')
+        or BAIL_OUT('nginx started no workers');
 
     push @nginxes, $self;
     push @cleanup, sub { $self->stop };
