@@ -12,7 +12,9 @@ use Time::HiRes qw(time sleep);
 use Mana::Test;
 
 my $db = start_mariadb();
-my $ngx = start_nginx($db, workers => 1, pool_size => 2, query_timeout => '30s');
+# no catalogue checks: they would share the pool the health check counts
+my $ngx = start_nginx($db, workers => 1, pool_size => 2, query_timeout => '30s',
+                      http_extra => 'mana_catalogue_check 1h;');
 my $dbh = $db->dbh;
 
 # warm the pool so that the first request needs no connect
@@ -33,7 +35,8 @@ if (!$pid) {
 # the webhook's INSERT is now waiting on the lock
 ok(wait_until(sub {
     my $n = $dbh->selectrow_array(q{SELECT COUNT(*) FROM information_schema.processlist
-                                    WHERE info LIKE '%INSERT INTO message_in%'});
+                                    WHERE user = ? AND info LIKE '%INSERT INTO message_in%'},
+                                  undef, $db->{module_user});
     $n > 0;
 }, 10, 'the INSERT to wait on the lock'), 'the webhook is waiting on the locked table');
 
@@ -44,12 +47,15 @@ for (1 .. 10) {
     push @times, time - $t0;
     is($r->{status}, 200, 'another location answers meanwhile') if $_ == 1;
 }
+# The webhook waits until UNLOCK TABLES, which comes only after these: a
+# blocked worker would not answer at all (HTTP::Tiny gives up after 30 s).
+# The bound is far from what a loaded machine takes, and far below that.
 my ($max) = sort { $b <=> $a } @times;
-ok($max < 0.1, sprintf('every answer within 100 ms while the webhook waits (slowest %.1f ms)', $max * 1000));
+ok($max < 5, sprintf('every answer comes while the webhook waits (slowest %.1f ms)', $max * 1000));
 
 my $t0 = time;
 my ($h) = $ngx->health;
-ok(time - $t0 < 0.1, 'health answers too');
+ok(time - $t0 < 5, 'health answers too');
 is($h->{db}{busy}, 1, 'health shows the busy connection');
 
 $dbh->do('UNLOCK TABLES');
@@ -71,7 +77,8 @@ my $gone = json_encode(wh_payload(messages => [ wh_text_message(id => 'wamid.gon
         . "Content-Length: " . length($gone) . "\r\n\r\n$gone";
     ok(wait_until(sub {
         $dbh->selectrow_array(q{SELECT COUNT(*) FROM information_schema.processlist
-                                WHERE info LIKE '%wamid.gone%'}) > 0 }, 10, 'the batch'),
+                                WHERE user = ? AND info LIKE '%wamid.gone%'},
+                                undef, $db->{module_user}) > 0 }, 10, 'the batch'),
        'the batch of a client about to leave is waiting');
     close $s;
 }

@@ -28,6 +28,10 @@ use Mana::Test qw(start_mariadb json_doc slurp spew);
 my $ROOT = abs_path(dirname(abs_path(__FILE__)) . '/..');
 my $MMCTL = "$ROOT/build/mmctl";
 my $TMP = tempdir('mmctl-key-XXXXXX', TMPDIR => 1, CLEANUP => 1);
+# a validity given on the command line that holds whenever the test runs:
+# from last year's first of January to the first of January in two years
+my $year = (gmtime)[5] + 1900;
+my ($gnt_from, $gnt_until) = (($year - 1) . '-01-01', ($year + 2) . '-01-01T08:00:00Z');
 
 -x $MMCTL or plan skip_all => "build/mmctl is not built (./build.sh build)";
 
@@ -361,12 +365,11 @@ my (%kid, %pub);
     # --dept is optional: the office's is taken
     $r = key_run('--json', 'key', 'generate', '--purpose', 'issuer',
                  '--office', 'AP-REV-GNT', '--valid-from',
-                 '2026-01-01 08:00:00', '--valid-until',
-                 '2027-01-01T08:00:00Z');
+                 "$gnt_from 08:00:00", '--valid-until', $gnt_until);
     is($r->{rc}, 0, 'generate a second office\'s key') or diag($r->{err});
     $k = json_doc($r)->{key};
     is($k->{department}, 'REV', '... its department is its office\'s');
-    is($k->{valid_from}, '2026-01-01T08:00:00Z', '... --valid-from with a '
+    is($k->{valid_from}, "${gnt_from}T08:00:00Z", '... --valid-from with a '
        . 'space');
     $kid{gnt} = $k->{kid};
 
@@ -669,9 +672,9 @@ PY
        'payload: pub is the raw key in base64url');
     is($k->{kid}, kid_of(decode_base64url($k->{pub})),
        'payload: each kid is its key\'s');
-    is($keys{$kid{gnt}}{valid_from}, '2026-01-01T08:00:00Z',
+    is($keys{$kid{gnt}}{valid_from}, "${gnt_from}T08:00:00Z",
        'payload: valid_from');
-    is($keys{$kid{gnt}}{valid_until}, '2027-01-01T08:00:00Z',
+    is($keys{$kid{gnt}}{valid_until}, $gnt_until,
        'payload: valid_until');
 
     # -o FILE

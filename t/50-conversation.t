@@ -284,9 +284,9 @@ is(check_limits(), 0, 'every message sent kept within the Cloud API limits');
 # --- an idle session expires; an unfinished form is not continued ----------
 
 my $short = start_nginx($db, workers => 1, graph => $graph,
-    http_extra => 'mana_bot on; mana_catalogue_check 200ms; mana_session_idle 2s;');
+    http_extra => 'mana_bot on; mana_catalogue_check 200ms; mana_session_idle 5s;');
 ok(wait_until(sub { my ($h) = $short->health; $h->{catalogue} && $h->{catalogue}{services} }, 30,
-              'the catalogue'), 'a second nginx with a 2 s idle limit');
+              'the catalogue'), 'a second nginx with a 5 s idle limit');
 {
     my $main = $ngx;
     $ngx = $short;
@@ -295,7 +295,7 @@ ok(wait_until(sub { my ($h) = $short->health; $h->{catalogue} && $h->{catalogue}
     $sita->tap('lang:en');
     $sita->tap('btn:accept');
     @r = $sita->say('REV-INC');
-    sleep 3;
+    sleep 6;
     @r = $sita->say('Sita Devi');
     like(join("\n", map { text_of($_) } @r), qr/closed|expired|again/i,
          'an answer after the idle limit: the form was closed, said so');

@@ -962,8 +962,8 @@ sub districts_te {
 
 my $short = start_nginx($db, workers => 1, graph => $graph,
     graph_extra => 'mana_sender_pair_burst 1000;',
-    http_extra => "$bot mana_session_idle 2s;");
-ok(catalogue_loaded($short), 'a second nginx, with a 2 s idle limit');
+    http_extra => "$bot mana_session_idle 5s;");
+ok(catalogue_loaded($short), 'a second nginx, with a 5 s idle limit');
 my @idle = (
     [ en => '919100000008', 'lang:en', 'OK, continue', 'Sita Devi',
       'Your unfinished form for Income certificate was closed because there was no reply '
@@ -979,7 +979,8 @@ for my $case (@idle) {
     $c->send(tap('btn:accept', $accept));
     $c->send('REV-INC');
 }
-sleep 3;
+# the limit is well above the time a loaded machine takes between turns
+sleep 6;
 for my $case (@idle) {
     my ($lang, $phone, $choice, $accept, $name, $expired, $menu, $c) = @$case;
     $c->turn("$lang: an answer after the idle limit: the form was closed, said so, and the menu",

@@ -91,7 +91,7 @@ my @citizens = map { sprintf '91930000%04d', $_ } 1 .. 8;
 my $twice = '919300009999';
 my @bodies = ((map { delivery($_, 'Hi') } @citizens),
               delivery($twice, 'Hi'), delivery($twice, 'help'));
-my @res = hold_citizen_then(1.5, @bodies);
+my @res = hold_citizen_then(3, @bodies);
 
 is(scalar(grep { $_->[0] == 200 } @res), 10, 'all ten answered 200')
     or diag explain \@res;
@@ -133,7 +133,7 @@ $db->dbh->do(q{CREATE TRIGGER refuse_pill BEFORE INSERT ON message_in FOR EACH R
 $before = counters();
 my @others = map { sprintf '91931000%04d', $_ } 1 .. 5;
 my $pill = delivery('919310009999', 'poison pill');
-@res = hold_citizen_then(1.5, (map { delivery($_, 'Hi') } @others), $pill);
+@res = hold_citizen_then(3, (map { delivery($_, 'Hi') } @others), $pill);
 
 is(scalar(grep { $_->[0] == 200 } @res[0 .. 4]), 5, 'the five good deliveries answered 200')
     or diag explain \@res;

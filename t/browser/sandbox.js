@@ -14,7 +14,8 @@
 const { chromium } = require('playwright-core');
 
 const [url, phone, shot, profile] = process.argv.slice(2);
-const QUIET_MS = 1200;     /* no new reply for this long: the turn is over */
+/* no new reply for this long: the turn is over (a loaded machine is slow) */
+const QUIET_MS = 2500;
 const steps = [];
 
 function sleep(ms) { return new Promise((r) => setTimeout(r, ms)); }
