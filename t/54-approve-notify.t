@@ -15,7 +15,7 @@ use File::Temp qw(tempdir);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
-use Mana::Test qw(:DEFAULT slurp spew);
+use Mana::Test qw(:DEFAULT slurp spew demo_hall_tickets);
 
 my $TMP = tempdir('approve-notify-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my $MK = "$TMP/master.key";
@@ -323,7 +323,7 @@ is($m->{text}{body}, expected_text('en', 'certs.link', number => 'REV-INC-COUNTE
 
 $r = mmctl('key', 'generate', '--purpose', 'issuer', '--office', 'SED-GNT');
 is($r->{rc}, 0, 'an issuer key for the exams office') or diag($r->{err});
-my $csv = "$Mana::Test::TOP/sql/seed/ssc-hall-tickets.csv";
+my ($csv) = demo_hall_tickets($TMP);
 $r = mmctl('records', 'import', '--service', 'SED-SSCHT', '--office', 'SED-GNT', $csv);
 is($r->{rc}, 0, 'the demo hall tickets imported') or diag($r->{err});
 my ($roll, $dob, $student) = split /,/, (split /\n/, slurp($csv))[1];

@@ -15,14 +15,14 @@ use File::Temp qw(tempdir);
 use FindBin;
 use lib "$FindBin::Bin/lib";
 use Test::More;
-use Mana::Test qw(:DEFAULT slurp);
+use Mana::Test qw(:DEFAULT slurp demo_hall_tickets);
 
 my $TMP = tempdir('instant-XXXXXX', TMPDIR => 1, CLEANUP => 1);
 my $MK = "$TMP/master.key";
 my $HOST = 'verify.example.in';
 my $SERVICE = 'SED-SSCHT';
 my $OFFICE = 'SED-GNT';
-my $DEMO = "$Mana::Test::TOP/sql/seed/ssc-hall-tickets.csv";
+my ($DEMO) = demo_hall_tickets($TMP);
 
 delete $ENV{$_} for grep { /^MANA_(DB_|MASTER_KEY|VERIFY_HOST)/ } keys %ENV;
 

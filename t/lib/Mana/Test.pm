@@ -28,7 +28,7 @@ use Time::HiRes qw(sleep time);
 our @EXPORT = qw(start_mariadb start_nginx start_mock_graph sign_body
                  wh_payload wh_text_message wh_status finish_tests
                  json_decode json_encode wait_until wait_draining chat);
-our @EXPORT_OK = qw(slurp spew json_of json_doc);
+our @EXPORT_OK = qw(slurp spew json_of json_doc demo_hall_tickets);
 
 our $TOP = abs_path(dirname(__FILE__) . '/../../..');
 
@@ -110,6 +110,19 @@ sub spew {
     print $fh $bytes;
     close $fh or die "$path: $!";
     return $path;
+}
+
+# The demo hall-ticket list, written to $dir with every ticket expiring a
+# year from today: the file's own date (the demo exam's) would run out, and
+# mmctl refuses to import a record that has expired.  Returns the file and
+# that date (YYYY-MM-DD).
+sub demo_hall_tickets {
+    my ($dir) = @_;
+    my @t = gmtime(time + 365 * 86400);
+    my $date = sprintf '%04d-%02d-%02d', $t[5] + 1900, $t[4] + 1, $t[3];
+    my $text = slurp("$TOP/sql/seed/ssc-hall-tickets.csv");
+    $text =~ s/,\d{4}-\d\d-\d\d$/,$date/mg or die 'the demo hall tickets have no expiry';
+    return (spew("$dir/ssc-hall-tickets.csv", $text), $date);
 }
 
 # The one JSON document on the stdout of $db->mmctl_run.  json_of keeps
