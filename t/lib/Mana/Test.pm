@@ -758,6 +758,8 @@ sub restart {
 sub requests {
     my ($self) = @_;
     open my $fh, '<', "$self->{dir}/requests.jsonl" or return ();
+    # the mock's processes append under an exclusive lock: no half line
+    flock $fh, 1;
     return map { Mana::Test::json_decode($_) } <$fh>;
 }
 
