@@ -15,11 +15,7 @@ use Mana::Test;
 my $OUTAGE = 30;
 
 my $db = start_mariadb();
-for (['service', 'import', "$Mana::Test::TOP/sql/seed/catalogue.json"],
-     ['i18n', 'import', "$Mana::Test::TOP/sql/seed/messages.json"]) {
-    my ($rc, $out) = $db->mmctl(@$_);
-    $rc == 0 or BAIL_OUT("seed: $out");
-}
+$db->seed_demo;
 my $dbh = $db->dbh;
 my $graph = start_mock_graph();
 

@@ -11,11 +11,7 @@ use Test::More;
 use Mana::Test;
 
 my $db = start_mariadb();
-for (['service', 'import', "$Mana::Test::TOP/sql/seed/catalogue.json"],
-     ['i18n', 'import', "$Mana::Test::TOP/sql/seed/messages.json"]) {
-    my ($rc, $out) = $db->mmctl(@$_);
-    $rc == 0 or BAIL_OUT("seed: $out");
-}
+$db->seed_demo;
 my $dbh = $db->dbh;
 my $graph = start_mock_graph();
 my $ngx = start_nginx($db, workers => 2, graph => $graph,

@@ -13,11 +13,7 @@ my ($wrk) = grep { -x } map { "$_/wrk" } split /:/, $ENV{PATH};
 plan skip_all => 'wrk is not installed (./build.sh deps installs it)' unless $wrk;
 
 my $db = start_mariadb();
-for (['service', 'import', "$Mana::Test::TOP/sql/seed/catalogue.json"],
-     ['i18n', 'import', "$Mana::Test::TOP/sql/seed/messages.json"]) {
-    my ($rc, $out) = $db->mmctl(@$_);
-    $rc == 0 or BAIL_OUT("seed: $out");
-}
+$db->seed_demo;
 my $dbh = $db->dbh;
 my $graph = start_mock_graph();
 # a long queue timeout: a loaded machine makes a burst wait, and what is

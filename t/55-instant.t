@@ -27,11 +27,7 @@ my ($DEMO) = demo_hall_tickets($TMP);
 delete $ENV{$_} for grep { /^MANA_(DB_|MASTER_KEY|VERIFY_HOST)/ } keys %ENV;
 
 my $db = start_mariadb();
-for (['service', 'import', "$Mana::Test::TOP/sql/seed/catalogue.json"],
-     ['i18n', 'import', "$Mana::Test::TOP/sql/seed/messages.json"]) {
-    my ($rc, $out) = $db->mmctl(@$_);
-    $rc == 0 or BAIL_OUT("seed: $out");
-}
+$db->seed_demo;
 my $dbh = $db->dbh;
 my $graph = start_mock_graph();
 my $ngx = start_nginx($db, workers => 2, graph => $graph,

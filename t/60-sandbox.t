@@ -27,11 +27,7 @@ my $top = $Mana::Test::TOP;
 }
 
 my $db = start_mariadb();
-for (['service', 'import', "$top/sql/seed/catalogue.json"],
-     ['i18n', 'import', "$top/sql/seed/messages.json"]) {
-    my ($rc, $out) = $db->mmctl(@$_);
-    $rc == 0 or BAIL_OUT("seed: $out");
-}
+$db->seed_demo;
 my $dbh = $db->dbh;
 
 # The stand-in is reached on a second server of the same nginx, whose port

@@ -29,11 +29,7 @@ if (!-d "$dir/node_modules/playwright-core"
 }
 
 my $db = start_mariadb();
-for (['service', 'import', "$top/sql/seed/catalogue.json"],
-     ['i18n', 'import', "$top/sql/seed/messages.json"]) {
-    my ($rc, $out) = $db->mmctl(@$_);
-    $rc == 0 or BAIL_OUT("seed: $out");
-}
+$db->seed_demo;
 
 # as ./build.sh run has it: the sender delivers to the sandbox's stand-in
 my $gport = Mana::Test::free_port();

@@ -180,6 +180,16 @@ sub mmctl {
                                '--database', $self->{database}, @args);
 }
 
+# the demo catalogue and the bot's messages, as ./build.sh run loads them
+sub seed_demo {
+    my ($self) = @_;
+    for (['service', 'import', "$Mana::Test::TOP/sql/seed/catalogue.json"],
+         ['i18n', 'import', "$Mana::Test::TOP/sql/seed/messages.json"]) {
+        my ($rc, $out) = $self->mmctl(@$_);
+        $rc == 0 or Test::More::BAIL_OUT("seed: $out");
+    }
+}
+
 # mmctl against this database as root, with no config file and stdin from
 # /dev/null, stdout and stderr kept apart: { rc, out, err }, out and err as
 # bytes.  A hash ref before the arguments changes one run: socket => another
