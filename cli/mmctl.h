@@ -17,6 +17,8 @@
 #include <sys/types.h>
 #include <mysql.h>
 
+#include "mana_buf.h"
+
 
 #define MMCTL_VERSION  "0.1.0"
 
@@ -229,6 +231,8 @@ void mmctl_free_secret(char *secret, size_t len);
 int mmctl_connect(mmctl_ctx_t *ctx);
 int mmctl_use_database(mmctl_ctx_t *ctx, int create, int *exists);
 int mmctl_exec(mmctl_ctx_t *ctx, const char *what, const char *sql);
+int mmctl_select(mmctl_ctx_t *ctx, mana_buf_t *sql, const char *what,
+    MYSQL_RES **res);
 int mmctl_query_error(mmctl_ctx_t *ctx, const char *what);
 void mmctl_disconnect(mmctl_ctx_t *ctx);
 

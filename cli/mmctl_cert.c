@@ -290,7 +290,7 @@ static int
 mmctl_cert_exists(mmctl_ctx_t *ctx, const char *sql_head, const char *code,
     const char *what, unsigned long long *id)
 {
-    int          found;
+    int          rc, found;
     MYSQL_RES   *res;
     MYSQL_ROW    row;
     mana_buf_t   sql;
@@ -299,19 +299,10 @@ mmctl_cert_exists(mmctl_ctx_t *ctx, const char *sql_head, const char *code,
     mana_buf_adds(&sql, sql_head);
     mana_buf_add_sql_text(&sql, code, strlen(code));
 
-    if (mana_buf_failed(&sql)) {
-        mana_buf_free(&sql);
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    rc = mmctl_select(ctx, &sql, what, &res);
+    if (rc != MMCTL_OK) {
+        return rc;
     }
-
-    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0
-        || (res = mysql_store_result(ctx->mysql)) == NULL)
-    {
-        mana_buf_free(&sql);
-        return mmctl_query_error(ctx, what);
-    }
-
-    mana_buf_free(&sql);
 
     row = mysql_fetch_row(res);
     found = row != NULL && row[0] != NULL;

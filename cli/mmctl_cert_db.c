@@ -168,19 +168,10 @@ mmctl_cert_read(mmctl_ctx_t *ctx, const char *where, int for_update,
         mana_buf_adds(&sql, " FOR UPDATE");
     }
 
-    if (mana_buf_failed(&sql)) {
-        mana_buf_free(&sql);
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    rc = mmctl_select(ctx, &sql, "cannot read the certificates", &res);
+    if (rc != MMCTL_OK) {
+        return rc;
     }
-
-    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0
-        || (res = mysql_store_result(ctx->mysql)) == NULL)
-    {
-        mana_buf_free(&sql);
-        return mmctl_query_error(ctx, "cannot read the certificates");
-    }
-
-    mana_buf_free(&sql);
 
     n = (size_t) mysql_num_rows(res);
     rc = MMCTL_OK;

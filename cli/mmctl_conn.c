@@ -143,6 +143,35 @@ mmctl_exec(mmctl_ctx_t *ctx, const char *what, const char *sql)
 }
 
 
+/*
+ * Runs the query built in sql and stores its result; sql is freed whatever
+ * happens, and a build that ran out of memory is reported here.
+ */
+
+int
+mmctl_select(mmctl_ctx_t *ctx, mana_buf_t *sql, const char *what,
+    MYSQL_RES **res)
+{
+    int  rc;
+
+    if (mana_buf_failed(sql)) {
+        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+
+    } else if (mysql_real_query(ctx->mysql, sql->data, sql->len) != 0
+               || (*res = mysql_store_result(ctx->mysql)) == NULL)
+    {
+        rc = mmctl_query_error(ctx, what);
+
+    } else {
+        rc = MMCTL_OK;
+    }
+
+    mana_buf_free(sql);
+
+    return rc;
+}
+
+
 int
 mmctl_query_error(mmctl_ctx_t *ctx, const char *what)
 {

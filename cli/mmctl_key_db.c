@@ -99,18 +99,10 @@ mmctl_key_read(mmctl_ctx_t *ctx, const char *where, int for_update,
         mana_buf_adds(&sql, " FOR UPDATE");
     }
 
-    if (mana_buf_failed(&sql)) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    rc = mmctl_select(ctx, &sql, "cannot read the signing keys", &res);
+    if (rc != MMCTL_OK) {
+        return rc;
     }
-
-    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0
-        || (res = mysql_store_result(ctx->mysql)) == NULL)
-    {
-        mana_buf_free(&sql);
-        return mmctl_query_error(ctx, "cannot read the signing keys");
-    }
-
-    mana_buf_free(&sql);
 
     n = (size_t) mysql_num_rows(res);
     keys->v = calloc(n ? n : 1, sizeof(mmctl_key_t));
@@ -519,6 +511,7 @@ int
 mmctl_key_office(mmctl_ctx_t *ctx, const char *office, char *dept,
     size_t size, int *found)
 {
+    int             rc;
     MYSQL_RES      *res;
     MYSQL_ROW       row;
     mana_buf_t      sql;
@@ -532,18 +525,10 @@ mmctl_key_office(mmctl_ctx_t *ctx, const char *office, char *dept,
                   "ON d.id = o.department_id WHERE o.code = ");
     mana_buf_add_sql_text(&sql, office, strlen(office));
 
-    if (mana_buf_failed(&sql)) {
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    rc = mmctl_select(ctx, &sql, "cannot read the office", &res);
+    if (rc != MMCTL_OK) {
+        return rc;
     }
-
-    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0
-        || (res = mysql_store_result(ctx->mysql)) == NULL)
-    {
-        mana_buf_free(&sql);
-        return mmctl_query_error(ctx, "cannot read the office");
-    }
-
-    mana_buf_free(&sql);
 
     row = mysql_fetch_row(res);
 

@@ -705,6 +705,7 @@ static int
 mmctl_records_classify(mmctl_ctx_t *ctx, mmctl_records_t *r,
     mmctl_record_t *row)
 {
+    int           rc;
     MYSQL_RES    *res;
     MYSQL_ROW     db;
     mana_buf_t    sql;
@@ -718,19 +719,10 @@ mmctl_records_classify(mmctl_ctx_t *ctx, mmctl_records_t *r,
     mana_buf_add_sql_text(&sql, row->number, strlen(row->number));
     mana_buf_adds(&sql, " FOR UPDATE");
 
-    if (mana_buf_failed(&sql)) {
-        mana_buf_free(&sql);
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
+    rc = mmctl_select(ctx, &sql, "cannot read the records", &res);
+    if (rc != MMCTL_OK) {
+        return rc;
     }
-
-    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0
-        || (res = mysql_store_result(ctx->mysql)) == NULL)
-    {
-        mana_buf_free(&sql);
-        return mmctl_query_error(ctx, "cannot read the records");
-    }
-
-    mana_buf_free(&sql);
 
     db = mysql_fetch_row(res);
 
@@ -813,15 +805,8 @@ mmctl_records_store(mmctl_ctx_t *ctx, mmctl_records_t *r,
     mana_buf_adds(&sql, "SELECT id FROM certificate WHERE cti = ");
     mana_buf_add_sql_bytes(&sql, req.claims.cti, MANA_MM1_CTI_LEN);
 
-    if (mana_buf_failed(&sql)) {
-        rc = mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-        goto done;
-    }
-
-    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0
-        || (res = mysql_store_result(ctx->mysql)) == NULL)
-    {
-        rc = mmctl_query_error(ctx, "cannot read the certificate");
+    rc = mmctl_select(ctx, &sql, "cannot read the certificate", &res);
+    if (rc != MMCTL_OK) {
         goto done;
     }
 
@@ -1097,19 +1082,7 @@ mmctl_records_query(mmctl_ctx_t *ctx, const char *head, const char *service,
     mana_buf_add_sql_text(&sql, service, strlen(service));
     mana_buf_adds(&sql, tail);
 
-    if (mana_buf_failed(&sql)) {
-        mana_buf_free(&sql);
-        return mmctl_error(ctx, MMCTL_FAILED, "failed", "out of memory");
-    }
-
-    if (mysql_real_query(ctx->mysql, sql.data, sql.len) != 0
-        || (*res = mysql_store_result(ctx->mysql)) == NULL)
-    {
-        mana_buf_free(&sql);
-        return mmctl_query_error(ctx, "cannot read the records");
-    }
-
-    mana_buf_free(&sql);
+    return mmctl_select(ctx, &sql, "cannot read the records", res);
 
     return MMCTL_OK;
 }
